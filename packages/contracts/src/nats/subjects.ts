@@ -1,0 +1,92 @@
+/**
+ * Every NATS subject of the platform. Services never write a subject literal:
+ * they import it from here. Request/reply subjects are `<service>.<use-case>`.
+ */
+export const subjects = {
+  auth: {
+    captchaCreate: 'auth.captcha.create',
+    captchaOpen: 'auth.captcha.open',
+    smsSend: 'auth.sms.send',
+    smsVerify: 'auth.sms.verify',
+    loginPassword: 'auth.login.password',
+    loginMobile: 'auth.login.mobile',
+    loginWecom: 'auth.login.wecom',
+    scanPoll: 'auth.login.scan.poll',
+    scanConfirm: 'auth.login.scan.confirm',
+    tokenRefresh: 'auth.token.refresh',
+    logout: 'auth.logout',
+    authorizeApply: 'auth.oauth.authorize',
+    authenticationApply: 'auth.oauth.token',
+    authenticationVerify: 'auth.oauth.verify',
+    thirdPartyCode: 'auth.third-party.code',
+    thirdPartyUserInfo: 'auth.third-party.user-info',
+  },
+  users: {
+    currentUser: 'users.current.get',
+    contextGet: 'users.context.get',
+    contextDefault: 'users.context.default',
+    registrationOpen: 'users.registration.open',
+    registrationGet: 'users.registration.get',
+    register: 'users.register',
+    smsSend: 'users.sms.send',
+    passwordReset: 'users.password.reset',
+    passwordChange: 'users.password.change',
+    unlock: 'users.unlock',
+    credentialsVerify: 'users.credentials.verify',
+    findByMobile: 'users.find.by-mobile',
+    findByWecom: 'users.find.by-wecom',
+    getById: 'users.get',
+  },
+  jobs: {
+    page: 'jobs.page',
+    info: 'jobs.info',
+    create: 'jobs.create',
+    update: 'jobs.update',
+    delete: 'jobs.delete',
+    start: 'jobs.start',
+    stop: 'jobs.stop',
+    run: 'jobs.run',
+    nextTriggerTime: 'jobs.cron.next',
+    runPage: 'jobs.runs.page',
+    runInfo: 'jobs.runs.info',
+    runDelete: 'jobs.runs.delete',
+    executors: 'jobs.executors.list',
+  },
+  /** A trivial endpoint for diagnostics and the gateway benchmark. */
+  diag: {
+    echo: 'diag.echo',
+  },
+} as const;
+
+type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
+export type Subject = Leaves<typeof subjects>;
+
+/** Executors serve `jobs.exec.<handlerName>`, one queue group per handler. */
+export const EXEC_SUBJECT_PREFIX = 'jobs.exec.';
+export function execSubject(handlerName: string): string {
+  return `${EXEC_SUBJECT_PREFIX}${handlerName}`;
+}
+
+/** The Services API name of each process kind (`$SRV` discovery). */
+export const serviceNames = {
+  auth: 'auth',
+  users: 'users',
+  jobs: 'jobs',
+  executor: 'executor',
+  diag: 'diag',
+} as const;
+
+/** Queue group shared by every replica of a service. */
+export function queueGroup(service: string): string {
+  return `q.${service}`;
+}
+
+/** JetStream KV buckets owned by auth (DESIGN §4), with their TTLs. */
+export const kvBuckets = {
+  captcha: { name: 'captcha', ttlMs: 5 * 60_000 },
+  otp: { name: 'otp', ttlMs: 5 * 60_000 },
+  scan: { name: 'scan', ttlMs: 2 * 60_000 },
+  /** TTL is the token lifetime; auth creates the bucket with the configured TOKEN_TTL_SECONDS. */
+  revoked: { name: 'revoked', ttlMs: 7200_000 },
+  authcode: { name: 'authcode', ttlMs: 5 * 60_000 },
+} as const;
