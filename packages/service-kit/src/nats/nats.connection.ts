@@ -1,0 +1,51 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+
+export type { NatsConnection } from '@nats-io/nats-core';
+
+/** Connections between a disconnect and the next reconnect. */
+const disconnected = new WeakSet<NatsConnection>();
+
+/**
+ * Connects with endless reconnects: a broker restart must not take the process down.
+ * The first connect retries until `connectTimeoutMs` so services may start before NATS.
+ */
+export async function connectNats(options: { url: string; name: string; logger: Logger; connectTimeoutMs?: number }): Promise<NatsConnection> {
+  const { logger } = options;
+  const nc = await connect({
+    servers: options.url.split(',').map((s) => s.trim()),
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+    timeout: options.connectTimeoutMs ?? 20_000,
+    pingInterval: 20_000,
+  });
+  void (async () => {
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          disconnected.add(nc);
+          logger.warn({ server: status.server }, 'NATS disconnected');
+          break;
+        case 'reconnect':
+          disconnected.delete(nc);
+          logger.info({ server: status.server }, 'NATS reconnected');
+          break;
+        case 'error':
+          logger.error({ err: status.error }, 'NATS error');
+          break;
+        default:
+          break;
+      }
+    }
+  })();
+  logger.info({ server: nc.getServer() }, 'NATS connected');
+  return nc;
+}
+
+/** Connected, not reconnecting and not draining: a readiness check. */
+export function isNatsUp(nc: NatsConnection): boolean {
+  return !nc.isClosed() && !nc.isDraining() && !disconnected.has(nc);
+}
