@@ -113,7 +113,7 @@ describe('service host and endpoint client', () => {
     const stats = [];
     for await (const s of await client.stats(serviceName)) stats.push(s);
     const endpoints = stats.flatMap((s) => s.endpoints ?? []);
-    expect(endpoints.some((e) => e.subject === greet.subject && e.queue_group === `q.${serviceName}`)).toBe(true);
+    expect(endpoints.some((e) => e.subject === greet.subject && e.queue_group === `q_${serviceName}`)).toBe(true);
   });
 
   it('when a host stops, then requests in flight still get their answer and new ones go to no one', async () => {

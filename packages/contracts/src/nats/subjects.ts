@@ -76,9 +76,9 @@ export const serviceNames = {
   diag: 'diag',
 } as const;
 
-/** Queue group shared by every replica of a service. */
+/** Queue group shared by every replica of a service (queue names cannot contain dots). */
 export function queueGroup(service: string): string {
-  return `q.${service}`;
+  return `q_${service}`;
 }
 
 /** JetStream KV buckets owned by auth (DESIGN §4), with their TTLs. */

@@ -54,7 +54,7 @@ export interface ServiceHostOptions {
 
 /**
  * One NATS Services API service per process kind. Every replica joins the queue group
- * `q.<name>`, so NATS spreads requests across replicas and `$SRV` discovery lists them.
+ * `q_<name>`, so NATS spreads requests across replicas and `$SRV` discovery lists them.
  * Requests are validated with the contract before the handler runs; failures travel as
  * the Services API error headers plus the catalogue key and a JSON ErrorPayload.
  */
