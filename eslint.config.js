@@ -21,6 +21,8 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': 'off',
       '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // mongoose types schema field options as class instances; plain literals are its documented form.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration in config.ts only (STYLE §2).' },

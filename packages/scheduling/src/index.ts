@@ -1,0 +1,2 @@
+export * from './claiming.backend.js';
+export * from './agenda.factory.js';

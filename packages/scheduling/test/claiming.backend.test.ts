@@ -1,0 +1,75 @@
+import type { AgendaBackend, JobParameters, JobRepository } from 'agenda';
+import { MongoClient, type Collection } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, uniqueDatabaseName } from '../../../tests/harness/index.js';
+import { claimingBackend, type ClaimDocument } from '../src/index.js';
+
+/** An Agenda repository whose lock always "succeeds", as FerretDB's non-atomic update can. */
+function alwaysLockingRepository(job: JobParameters): JobRepository {
+  const unused = () => Promise.reject(new Error('not used in this test'));
+  return {
+    connect: () => Promise.resolve(),
+    queryJobs: unused,
+    getJobsOverview: unused,
+    getDistinctJobNames: unused,
+    getJobById: unused,
+    getQueueSize: unused,
+    removeJobs: unused,
+    saveJob: unused,
+    saveJobState: unused,
+    lockJob: (wanted) => Promise.resolve({ ...wanted, lockedAt: new Date() }),
+    unlockJob: unused,
+    unlockJobs: unused,
+    getNextJobToRun: () => Promise.resolve({ ...job, lockedAt: new Date() }),
+    disableJobs: unused,
+    enableJobs: unused,
+    purgeAllJobs: unused,
+  };
+}
+
+function backendFor(repository: JobRepository): AgendaBackend {
+  return { name: 'stub', repository, connect: () => Promise.resolve(), disconnect: () => Promise.resolve() };
+}
+
+describe('claimingBackend', () => {
+  const dbName = uniqueDatabaseName('claims');
+  let client: MongoClient;
+  let claims: Collection<ClaimDocument>;
+
+  beforeAll(async () => {
+    client = await new MongoClient(databaseUrl(dbName)).connect();
+    claims = client.db(dbName).collection<ClaimDocument>('claims');
+  });
+  afterAll(async () => {
+    await client?.db(dbName).dropDatabase();
+    await client?.close();
+  });
+
+  const job = (id: string, due: Date): JobParameters => ({ _id: id, name: 'j', nextRunAt: due, priority: 0, type: 'normal', data: {} }) as JobParameters;
+
+  it('when several callers lock the same fire, then exactly one gets the job', async () => {
+    const due = new Date('2026-01-01T00:00:00Z');
+    const repos = Array.from({ length: 6 }, () => claimingBackend(backendFor(alwaysLockingRepository(job('a1', due))), { claims, lockLifetimeMs: 60_000 }).repository);
+    const results = await Promise.all(repos.map((r, i) => (i % 2 === 0 ? r.lockJob(job('a1', due), undefined) : r.getNextJobToRun('j', due, due, due, undefined))));
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+  });
+
+  it('treats the next fire of the same job as a new claim', async () => {
+    const repo = claimingBackend(backendFor(alwaysLockingRepository(job('b1', new Date(0)))), { claims, lockLifetimeMs: 60_000 }).repository;
+    expect(await repo.lockJob(job('b1', new Date(1000)), undefined)).toBeDefined();
+    expect(await repo.lockJob(job('b1', new Date(2000)), undefined)).toBeDefined();
+    expect(await repo.lockJob(job('b1', new Date(2000)), undefined)).toBeUndefined();
+  });
+
+  it('when the holder of a claim crashed and its lock lifetime passed, then another instance takes the fire over', async () => {
+    let clock = new Date('2026-02-01T00:00:00Z');
+    const due = new Date('2026-02-01T00:00:00Z');
+    const options = { claims, lockLifetimeMs: 1000, now: () => clock };
+    const first = claimingBackend(backendFor(alwaysLockingRepository(job('c1', due))), options).repository;
+    const second = claimingBackend(backendFor(alwaysLockingRepository(job('c1', due))), options).repository;
+    expect(await first.lockJob(job('c1', due), undefined)).toBeDefined();
+    expect(await second.lockJob(job('c1', due), undefined)).toBeUndefined();
+    clock = new Date(clock.getTime() + 1500);
+    expect(await second.lockJob(job('c1', due), undefined)).toBeDefined();
+  });
+});
