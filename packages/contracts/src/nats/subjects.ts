@@ -28,7 +28,6 @@ export const subjects = {
     registrationOpen: 'users.registration.open',
     registrationGet: 'users.registration.get',
     register: 'users.register',
-    smsSend: 'users.sms.send',
     passwordReset: 'users.password.reset',
     passwordChange: 'users.password.change',
     unlock: 'users.unlock',

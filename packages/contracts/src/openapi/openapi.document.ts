@@ -1,0 +1,76 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ibpsEnvelopeSchema, openJobEnvelopeSchema } from '../http/envelopes.js';
+import type { RouteDef } from '../http/route.js';
+import { routes as allRoutes } from '../routes/index.js';
+
+/** `/openJob/info/:id` → `/openJob/info/{id}`. */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_]+)/g, '{$1}');
+}
+
+const FAMILY_NOTE: Record<RouteDef['family'], string> = {
+  openJob: 'Answers are HTTP 200 with `code` in the Open-Job envelope, also for errors (HTTP_STATUS_MODE=mirror changes that).',
+  ibps: 'Answers are HTTP 200 with `state` in the IBPS envelope, also for errors (HTTP_STATUS_MODE=mirror changes that).',
+  admin: 'The HTTP status follows the error class.',
+};
+
+function envelopeFor(route: RouteDef): z.ZodType {
+  const data = route.reply === 'png' ? z.union([z.literal(true), z.null()]) : (route.data ?? route.endpoint.response);
+  return route.family === 'ibps' ? ibpsEnvelopeSchema(data) : openJobEnvelopeSchema(data);
+}
+
+function register(registry: OpenAPIRegistry, route: RouteDef, path: string, bearer: { name: string }): void {
+  const content: Record<string, { schema: z.ZodType }> = { 'application/json': { schema: envelopeFor(route) } };
+  if (route.reply === 'png') content['image/png'] = { schema: z.string().meta({ format: 'binary' }) };
+  registry.registerPath({
+    method: route.method,
+    path: toOpenApiPath(path),
+    operationId: route.paths.length === 1 ? route.id : `${route.id}.${route.paths.indexOf(path)}`,
+    summary: route.summary,
+    description: [route.description, FAMILY_NOTE[route.family]].filter(Boolean).join('\n\n'),
+    tags: [...route.tags],
+    ...(route.auth === 'none' ? {} : { security: route.auth === 'user' ? [{ [bearer.name]: [] }] : [{ [bearer.name]: [] }, {}] }),
+    request: {
+      ...(route.params === undefined ? {} : { params: route.params }),
+      ...(route.query === undefined ? {} : { query: route.query }),
+      ...(route.body === undefined
+        ? {}
+        : { body: { content: { 'application/json': { schema: route.body }, 'application/x-www-form-urlencoded': { schema: route.body } } } }),
+    },
+    responses: {
+      200: { description: route.reply === 'png' ? 'PNG image, or the envelope (data true for an SMS code, or an error)' : 'The envelope', content },
+    },
+  });
+}
+
+/** The OpenAPI 3.1 document of every route, generated from the contract schemas. */
+export function buildOpenApiDocument(routes: readonly RouteDef[] = allRoutes): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Also accepted: the X-Authorization-access_token header, and on some routes the access_token / accessToken query parameter.',
+  });
+  for (const route of routes) {
+    for (const path of route.paths) register(registry, route, path, bearer);
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Jobwire API',
+      version: '0.1.0',
+      description: 'One gateway for the Open-Job server API, the IBPS oauth2/v3 user API and the Jobwire admin API.',
+    },
+    tags: [
+      { name: 'Open-Job: login' },
+      { name: 'Open-Job: jobs' },
+      { name: 'Open-Job: runs' },
+      { name: 'IBPS: login' },
+      { name: 'IBPS: users' },
+      { name: 'IBPS: oauth' },
+      { name: 'Admin' },
+    ],
+  });
+}

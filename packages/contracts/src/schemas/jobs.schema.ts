@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { IdListSchema, IdSchema, OpenJobDateTimeSchema, PageQueryShape, pageSchema, queryInt, TimeZoneSchema } from './common.schema.js';
+
+export const JobStatusSchema = z.union([z.literal(0), z.literal(1)]).meta({ description: '1 started, 0 stopped' });
+
+export const HandlerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, . _ or -')
+  .meta({ example: 'echo' });
+
+export const CronExpressionSchema = z
+  .string()
+  .min(1, 'is required')
+  .max(120, 'must be at most 120 characters')
+  .meta({ description: 'Quartz (6 or 7 fields) or Unix (5 fields) cron.', example: '0 0/5 * * * ?' });
+
+export const JobSchema = z.object({
+  id: z.string(),
+  jobName: z.string(),
+  handlerName: z.string(),
+  cronExpression: z.string(),
+  params: z.string().nullable(),
+  timezone: z.string(),
+  status: JobStatusSchema,
+  timeoutSeconds: z.number().int(),
+  retries: z.number().int(),
+  createTime: OpenJobDateTimeSchema,
+  updateTime: OpenJobDateTimeSchema,
+  createUser: z.string().nullable(),
+  updateUser: z.string().nullable(),
+});
+
+const jobFields = {
+  jobName: z.string().min(1, 'is required').max(64, 'must be at most 64 characters'),
+  handlerName: HandlerNameSchema,
+  cronExpression: CronExpressionSchema,
+  params: z.string().max(4096, 'must be at most 4096 characters').nullable().optional().meta({ description: 'Handler parameters, usually JSON text.' }),
+  timezone: TimeZoneSchema.optional(),
+  timeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+};
+
+export const JobCreateBodySchema = z.object(jobFields);
+export const JobCreatedSchema = z.object({ id: z.string() });
+
+export const JobUpdateBodySchema = z.object({
+  id: IdSchema,
+  jobName: jobFields.jobName.optional(),
+  handlerName: jobFields.handlerName.optional(),
+  cronExpression: jobFields.cronExpression.optional(),
+  params: jobFields.params,
+  timezone: jobFields.timezone,
+  timeoutSeconds: jobFields.timeoutSeconds,
+  retries: jobFields.retries,
+});
+
+export const IdParamsSchema = z.object({ id: IdSchema });
+export const IdBodySchema = z.object({ id: IdSchema });
+export const IdsBodySchema = z.object({ ids: IdListSchema });
+
+/** `jobs.delete`: one id from the path or a batch from the body; all or nothing. */
+export const JobDeleteRequestSchema = z
+  .object({ id: IdSchema.optional(), ids: IdListSchema.optional() })
+  .superRefine((value, ctx) => {
+    if (value.id === undefined && value.ids === undefined) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'id or ids is required' });
+  });
+
+export const JobPageQuerySchema = z.object({
+  jobName: z.string().max(64).optional(),
+  handlerName: z.string().max(64).optional(),
+  status: z.union([z.literal(0), z.literal(1), z.enum(['0', '1']).transform(Number)]).optional(),
+  beginTime: OpenJobDateTimeSchema.optional(),
+  endTime: OpenJobDateTimeSchema.optional(),
+  ...PageQueryShape,
+});
+export const JobPageSchema = pageSchema(JobSchema);
+
+export const NextTriggerQuerySchema = z.object({
+  cronExpress: CronExpressionSchema,
+  count: queryInt(1, 100).default(5),
+  timezone: TimeZoneSchema.optional(),
+  after: z.iso.datetime({ offset: true }).optional().meta({ description: 'ISO-8601 instant; default now.' }),
+});
+export const NextTriggerTimesSchema = z.array(OpenJobDateTimeSchema);
+
+export const RunStateSchema = z.enum(['running', 'succeeded', 'failed', 'timeout', 'skipped']);
+
+export const RunSchema = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  jobName: z.string(),
+  handlerName: z.string(),
+  status: z.union([z.literal(0), z.literal(1)]).meta({ description: '1 succeeded, 0 not' }),
+  runState: RunStateSchema,
+  cause: z.string().nullable(),
+  createTime: OpenJobDateTimeSchema,
+  trigger: z.enum(['cron', 'manual']),
+  scheduledTime: OpenJobDateTimeSchema,
+  startTime: OpenJobDateTimeSchema.nullable(),
+  endTime: OpenJobDateTimeSchema.nullable(),
+  durationMs: z.number().int().nullable(),
+  executor: z.string().nullable(),
+  attempt: z.number().int(),
+});
+
+export const RunPageQuerySchema = z.object({
+  jobId: IdSchema.optional(),
+  taskId: IdSchema.optional().meta({ description: 'Alias of jobId sent by the Open-Job admin.' }),
+  status: z.union([z.literal(0), z.literal(1), z.enum(['0', '1']).transform(Number)]).optional(),
+  beginTime: OpenJobDateTimeSchema.optional(),
+  endTime: OpenJobDateTimeSchema.optional(),
+  ...PageQueryShape,
+});
+export const RunPageSchema = pageSchema(RunSchema);
+
+export const ExecutorSchema = z.object({
+  instanceId: z.string(),
+  handlers: z.array(z.string()),
+  version: z.string().nullable(),
+  host: z.string().nullable(),
+  startedAt: z.string().nullable(),
+});
+export const ExecutorListSchema = z.array(ExecutorSchema);

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { AccountNameSchema, DeviceIdSchema, IdListSchema, IdSchema, MobileSchema, NewPasswordSchema, OpenJobDateTimeSchema, PasswordInputSchema } from './common.schema.js';
+
+/** `GET /openJobUser/currentUser`: never the password hash, though the original showed one. */
+export const CurrentUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  phone: z.string().nullable(),
+  status: z.union([z.literal(0), z.literal(1)]).meta({ description: '1 unlocked, 0 locked' }),
+  createTime: OpenJobDateTimeSchema,
+  updateTime: OpenJobDateTimeSchema,
+});
+
+const nullableString = z.string().nullable();
+
+/** An IBPS party record (org, employee, role, position); extra fields pass through as the original sends many. */
+const PartySchema = z.looseObject({ id: z.string(), name: nullableString });
+
+export const IbpsUserSchema = z.looseObject({
+  id: z.string(),
+  userId: z.string(),
+  account: z.string(),
+  fullname: nullableString,
+  name: nullableString,
+  password: z.null(),
+  isSuper: z.enum(['Y', 'N']),
+  super: z.boolean(),
+  status: z.string(),
+  gender: nullableString,
+  mobile: nullableString,
+  email: nullableString,
+  tenantId: nullableString,
+});
+
+export const UserContextSchema = z.object({
+  role: z.array(PartySchema),
+  org: PartySchema.nullable(),
+  user: IbpsUserSchema,
+  employee: PartySchema.nullable(),
+  tenantId: nullableString,
+  tenantIds: nullableString.meta({ description: 'Tenant ids, comma-separated.' }),
+  mainPosition: PartySchema.nullable(),
+  positions: z.array(PartySchema).nullable(),
+});
+
+export const ContextQuerySchema = z.object({ username: AccountNameSchema });
+export const ContextDefaultQuerySchema = z.object({ tenantId: IdSchema.optional() });
+
+export const RegistrationSchema = z.object({
+  fullName: z.string(),
+  gender: nullableString,
+  mobile: z.string(),
+  company: nullableString,
+  area: nullableString,
+  status: z.string(),
+  createTime: OpenJobDateTimeSchema,
+});
+export const RegistrationQuerySchema = z.object({ mobile: MobileSchema });
+
+export const GenderSchema = z.enum(['male', 'female', 'unknown']);
+
+/** `POST /user/register` and `/user/reset/passwd`. */
+export const RegisterBodySchema = z.object({
+  fullName: z.string().min(1, 'is required').max(64),
+  gender: GenderSchema.optional(),
+  mobile: MobileSchema,
+  passWd: NewPasswordSchema,
+  company: z.string().max(128).optional(),
+  area: z.string().max(128).optional(),
+  dataChk: z.string().max(256).optional(),
+  validCode: z.string().regex(/^\d{4,8}$/, 'must be the 4-8 digit code from the SMS'),
+});
+export const NewAccountSchema = z.object({ id: z.string(), account: z.string() });
+
+/** `reset`: 0 own password, 1 admin sets newPassword, 2 admin restores the default. */
+export const ResetModeSchema = z
+  .union([z.literal(0), z.literal(1), z.literal(2), z.enum(['0', '1', '2'])])
+  .transform((v) => Number(v) as 0 | 1 | 2);
+
+export const ChangePasswordBodySchema = z
+  .object({
+    userIds: IdListSchema,
+    primitivePassword: PasswordInputSchema.optional(),
+    newPassword: NewPasswordSchema.optional(),
+    repeatPassword: NewPasswordSchema.optional(),
+    reset: ResetModeSchema.default(0),
+  })
+  .superRefine((value, ctx) => {
+    if (value.reset === 2) return;
+    if (value.newPassword === undefined) ctx.addIssue({ code: 'custom', path: ['newPassword'], message: 'is required unless reset is 2' });
+    if (value.repeatPassword === undefined) ctx.addIssue({ code: 'custom', path: ['repeatPassword'], message: 'is required unless reset is 2' });
+    if (value.reset === 0 && value.primitivePassword === undefined) ctx.addIssue({ code: 'custom', path: ['primitivePassword'], message: 'is required to change your own password' });
+  });
+
+export const UnlockQuerySchema = z
+  .object({ account: AccountNameSchema.optional(), userId: IdSchema.optional() })
+  .superRefine((value, ctx) => {
+    if (value.account === undefined && value.userId === undefined) ctx.addIssue({ code: 'custom', path: ['account'], message: 'account or userId is required' });
+  });
+
+export const AccountStatusSchema = z.enum(['active', 'locked', 'disabled']);
+
+/** What other services may know of an account; never a hash. */
+export const AccountSummarySchema = z.object({
+  id: z.string(),
+  account: z.string(),
+  fullName: nullableString,
+  mobile: nullableString,
+  email: nullableString,
+  tenantId: nullableString,
+  status: AccountStatusSchema,
+  isSuper: z.boolean(),
+  lockedUntil: z.iso.datetime().nullable(),
+});
+
+export const CredentialsVerifyRequestSchema = z.object({ account: AccountNameSchema, password: PasswordInputSchema, clientIp: z.string().max(64).optional() });
+/** Wrong account and wrong password look the same, so callers cannot enumerate accounts. */
+export const CredentialsVerifyResponseSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), user: AccountSummarySchema }),
+  z.object({ ok: z.literal(false), reason: z.enum(['bad_credentials', 'locked', 'disabled']), lockedUntil: z.iso.datetime().nullable() }),
+]);
+
+export const FindByMobileRequestSchema = z.object({ mobile: MobileSchema });
+export const FindByWecomRequestSchema = z.object({ wecomUserId: z.string().min(1).max(128) });
+export const GetUserRequestSchema = z.object({ id: IdSchema });
+export const MaybeAccountSchema = AccountSummarySchema.nullable();
+
+export const DeviceScopedSchema = z.object({ deviceId: DeviceIdSchema });

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** The claims of an access token (jsonwebtoken, HS256 by default). */
+export const TokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  jti: z.string().min(1).max(128),
+  tenant: z.string().max(64).nullable().optional(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  /** Set on tokens issued to a third-party client rather than a person. */
+  cid: z.string().max(64).optional(),
+});
+
+export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
+
+/** The value stored under a token id in the `revoked` KV bucket. */
+export const RevokedTokenSchema = z.object({
+  /** Epoch seconds when the token would have expired; the entry is useless after it. */
+  exp: z.number().int(),
+});
+
+export type RevokedToken = z.infer<typeof RevokedTokenSchema>;

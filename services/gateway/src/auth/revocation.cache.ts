@@ -1,0 +1,104 @@
+import { kvBuckets, RevokedTokenSchema } from '@jobwire/contracts';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+
+export interface RevocationCache {
+  isRevoked(tokenId: string): boolean;
+  /** True once the entries present at start-up have been loaded. */
+  isReady(): boolean;
+  /** Resolves when the initial load is done (or the deadline passes). */
+  ready(deadlineMs: number): Promise<boolean>;
+  size(): number;
+  stop(): Promise<void>;
+}
+
+const PRUNE_INTERVAL_MS = 60_000;
+const REWATCH_DELAY_MS = 1000;
+
+/**
+ * Keeps the `revoked` KV bucket in memory so a revoked token is refused at the edge
+ * without a round trip. Every gateway replica runs its own watch; NATS pushes each
+ * revocation to all of them. Entries are dropped once the token would have expired
+ * anyway, so the set stays as small as the number of live revoked tokens.
+ */
+export async function startRevocationCache(
+  nc: NatsConnection,
+  options: { tokenTtlSeconds: number; logger: Logger },
+): Promise<RevocationCache> {
+  const { logger } = options;
+  const revoked = new Map<string, number>();
+  let initialized = false;
+  let stopped = false;
+  const waiters: Array<() => void> = [];
+  const markReady = () => {
+    if (initialized) return;
+    initialized = true;
+    for (const wake of waiters.splice(0)) wake();
+  };
+
+  const kv: KV = await new Kvm(nc).create(kvBuckets.revoked.name, { ttl: options.tokenTtlSeconds * 1000, history: 1 });
+
+  let stopWatch: (() => void) | undefined;
+  const watchLoop = async () => {
+    while (!stopped) {
+      try {
+        const status = await kv.status();
+        if (status.values === 0) markReady();
+        const iterator = await kv.watch();
+        stopWatch = () => iterator.stop();
+        for await (const entry of iterator) {
+          if (entry.operation === 'PUT') {
+            const parsed = RevokedTokenSchema.safeParse(safeJson(entry.value));
+            // A malformed value still revokes the token until the longest token lifetime.
+            const exp = parsed.success ? parsed.data.exp : Math.floor(Date.now() / 1000) + options.tokenTtlSeconds;
+            revoked.set(entry.key, exp);
+          } else {
+            revoked.delete(entry.key);
+          }
+          if (entry.delta === 0) markReady();
+        }
+      } catch (error) {
+        if (stopped) return;
+        logger.warn({ err: error }, 'revocation watch failed; watching again');
+      }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, REWATCH_DELAY_MS));
+    }
+  };
+  void watchLoop();
+
+  const pruneTimer = setInterval(() => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [id, exp] of revoked) if (exp < now) revoked.delete(id);
+  }, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+
+  return {
+    isRevoked: (tokenId) => revoked.has(tokenId),
+    isReady: () => initialized,
+    ready: (deadlineMs) =>
+      initialized
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(initialized), deadlineMs);
+            waiters.push(() => {
+              clearTimeout(timer);
+              resolve(true);
+            });
+          }),
+    size: () => revoked.size,
+    async stop() {
+      stopped = true;
+      clearInterval(pruneTimer);
+      stopWatch?.();
+    },
+  };
+}
+
+function safeJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
