@@ -35,6 +35,11 @@ export interface StartProcessOptions {
   echo?: boolean;
   /** Also append every output line to this file. */
   logFile?: string;
+  /**
+   * Own process group: a terminal's Ctrl-C then reaches only the parent, which stops
+   * the children in order instead of all of them dying at once.
+   */
+  detached?: boolean;
 }
 
 const TAIL_LINES = 40;
@@ -45,6 +50,7 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   live.add(child);
   const lines: string[] = [];

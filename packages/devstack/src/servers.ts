@@ -12,8 +12,22 @@ export interface RunningServer {
 
 const READY_DEADLINE_MS = 20_000;
 
-async function startServer(name: string, command: string, args: string[], port: number, fix: string, logFile?: string): Promise<RunningServer> {
-  const child: ManagedProcess = startProcess({ name, command, args, echo: false, ...(logFile === undefined ? {} : { logFile }) });
+export interface ServerOptions {
+  port?: number;
+  logFile?: string;
+  /** See StartProcessOptions.detached. */
+  detached?: boolean;
+}
+
+async function startServer(name: string, command: string, args: string[], port: number, fix: string, options: ServerOptions): Promise<RunningServer> {
+  const child: ManagedProcess = startProcess({
+    name,
+    command,
+    args,
+    echo: false,
+    detached: options.detached ?? false,
+    ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
+  });
   let exitCode: number | null | undefined;
   void child.exited.then((code) => {
     exitCode = code;
@@ -29,19 +43,19 @@ async function startServer(name: string, command: string, args: string[], port: 
 }
 
 /** nats-server with JetStream, data in `storeDir`. */
-export async function startNatsServer(options: { port?: number; storeDir: string; logFile?: string }): Promise<RunningServer> {
+export async function startNatsServer(options: ServerOptions & { storeDir: string }): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   await mkdir(options.storeDir, { recursive: true });
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', options.storeDir];
-  const server = await startServer('nats-server', toolsBin('nats-server'), args, port, `Is port ${port} taken by another process? Set NATS_URL to another port, or stop the other process.`, options.logFile);
+  const server = await startServer('nats-server', toolsBin('nats-server'), args, port, `Is port ${port} taken by another process? Set NATS_URL to another port, or stop the other process.`, options);
   return { ...server, url: `nats://127.0.0.1:${port}` };
 }
 
 /** FerretDB v1 with its SQLite backend (MongoDB wire protocol), data in `dir`. */
-export async function startFerretDb(options: { port?: number; dir: string; logFile?: string }): Promise<RunningServer> {
+export async function startFerretDb(options: ServerOptions & { dir: string }): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   await mkdir(options.dir, { recursive: true });
   const args = ['-listen-addr', `127.0.0.1:${port}`, '-sqlite-dir', options.dir, '-log-level', 'warn'];
-  const server = await startServer('ferretdb', toolsBin('ferretdb'), args, port, `Is port ${port} taken by another process? Set MONGO_URL to another port, or stop the other process.`, options.logFile);
+  const server = await startServer('ferretdb', toolsBin('ferretdb'), args, port, `Is port ${port} taken by another process? Set MONGO_URL to another port, or stop the other process.`, options);
   return { ...server, url: `mongodb://127.0.0.1:${port}` };
 }

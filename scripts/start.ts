@@ -1,0 +1,125 @@
+/**
+ * `npm start`: runs nats-server, FerretDB, every service that exists and the gateway,
+ * waits until all are ready, prints where to call them, and stops everything in
+ * reverse order on Ctrl-C. Data lives in .data/. The caller's environment reaches
+ * every process; NATS_URL and MONGO_URL set where the servers listen too.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFerretDb, startNatsServer, startProcess, type ManagedProcess } from '@jobwire/devstack';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, '.data');
+
+/** Started in this order, stopped in the reverse one; the gateway comes last. */
+const SERVICES = ['users', 'auth', 'jobs', 'executor', 'gateway'] as const;
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+function portOf(url: string, fallback: number): number {
+  try {
+    const port = new URL(url).port;
+    return port === '' ? fallback : Number(port);
+  } catch {
+    throw new Error(`cannot read a port from ${url}`);
+  }
+}
+
+async function jwtSecret(): Promise<string> {
+  if (process.env.JWT_SECRET !== undefined && process.env.JWT_SECRET !== '') return process.env.JWT_SECRET;
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(48).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return secret;
+}
+
+async function waitForReady(url: string, name: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become ready at ${url} within ${deadlineMs / 1000} s`);
+}
+
+const running: Stoppable[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  for (const part of running.reverse()) {
+    try {
+      await part.stop();
+      console.log(`  stopped ${part.name}`);
+    } catch (error) {
+      console.error(`  ${part.name} did not stop cleanly: ${String(error)}`);
+    }
+  }
+  process.exit(exitCode);
+}
+
+// A repeated Ctrl-C while stopping is ignored: the stop order matters more.
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  await mkdir(dataDir, { recursive: true });
+  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const mongoUrl = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/jobwire';
+  const port = process.env.PORT ?? '8080';
+
+  const nats = await startNatsServer({ port: portOf(natsUrl, 4222), storeDir: join(dataDir, 'nats'), logFile: join(dataDir, 'nats-server.log'), detached: true });
+  running.push({ name: 'nats-server', stop: () => nats.stop() });
+  console.log(`nats-server  ${nats.url}  (JetStream, data in .data/nats)`);
+
+  const ferret = await startFerretDb({ port: portOf(mongoUrl, 27017), dir: join(dataDir, 'ferretdb'), logFile: join(dataDir, 'ferretdb.log'), detached: true });
+  running.push({ name: 'FerretDB', stop: () => ferret.stop() });
+  console.log(`FerretDB     ${ferret.url}  (SQLite, data in .data/ferretdb)`);
+
+  const env: Record<string, string> = {
+    NATS_URL: natsUrl,
+    MONGO_URL: mongoUrl,
+    JWT_SECRET: await jwtSecret(),
+    PORT: port,
+  };
+
+  for (const service of SERVICES) {
+    const main = join(root, 'services', service, 'src', 'main.ts');
+    if (!existsSync(main)) continue;
+    const child: ManagedProcess = startProcess({
+      name: service,
+      command: process.execPath,
+      args: ['--conditions=@jobwire/source', '--import', 'tsx', main],
+      env: { ...env, ...(service === 'gateway' ? {} : { PORT: '' }) },
+      cwd: root,
+      detached: true,
+    });
+    running.push({ name: service, stop: () => child.stop() });
+  }
+
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  await waitForReady(`${gatewayUrl}/readyz`, 'gateway', 60_000);
+  console.log(`
+Jobwire is up.
+  gateway   ${gatewayUrl}
+  API docs  ${gatewayUrl}/docs   (OpenAPI: ${gatewayUrl}/openapi.json)
+  health    ${gatewayUrl}/healthz  ${gatewayUrl}/readyz  ${gatewayUrl}/metrics
+Press Ctrl-C to stop everything.`);
+} catch (error) {
+  console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+}
