@@ -26,6 +26,9 @@ export interface Gateway {
 }
 
 const REVOCATIONS_READY_DEADLINE_MS = 5000;
+/** Share of the shutdown deadline that in-flight HTTP answers may use. */
+const IN_FLIGHT_SHARE = 0.7;
+const IDLE_SWEEP_MS = 50;
 
 /** Composition root: NATS, the revocation watch, the Express app and its server. */
 export async function buildGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Promise<Gateway> {
@@ -73,10 +76,17 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
       shutdown.add('stop taking requests and finish in-flight ones', async () => {
         if (server === undefined) return;
         const closing = server;
+        // Answers still being written get most of the deadline; then their sockets are cut
+        // so NATS can still be drained in time.
+        const cutAfter = setTimeout(() => closing.closeAllConnections(), Math.floor(config.SHUTDOWN_TIMEOUT_MS * IN_FLIGHT_SHARE));
+        // A keep-alive socket turns idle once its answer is written; close it then.
+        const sweep = setInterval(() => closing.closeIdleConnections(), IDLE_SWEEP_MS);
         await new Promise<void>((resolve) => {
           closing.close(() => resolve());
           closing.closeIdleConnections();
         });
+        clearTimeout(cutAfter);
+        clearInterval(sweep);
       });
       shutdown.add('stop revocation watch', () => revocations.stop());
       shutdown.add('drain NATS', () => nc.drain());

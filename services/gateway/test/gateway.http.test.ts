@@ -32,7 +32,10 @@ describe('gateway', () => {
   });
 
   afterAll(async () => {
+    const stopping = Date.now();
     await Promise.all([gateway?.stop(), second?.stop(), mirror?.stop()]);
+    // Nothing is in flight, so stopping must not wait for the shutdown deadline.
+    expect(Date.now() - stopping).toBeLessThan(2000);
     await echo?.stop();
     await nc?.drain();
   });
@@ -216,6 +219,19 @@ describe('gateway', () => {
     });
   });
 
+  describe('graceful stop', () => {
+    it('when the gateway stops with a request in flight, then that request still gets its answer and new connections are refused', async () => {
+      const stopping = await startTestGateway(testServers().natsUrl);
+      const pending = getJson(`${stopping.url}/api/diag/echo?message=slow`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stopped = stopping.stop();
+      const { body } = await pending;
+      expect(body).toMatchObject({ code: 200, data: { message: 'slow' } });
+      await stopped;
+      await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
+    });
+  });
+
   describe('docs and probes', () => {
     it('serves a generated OpenAPI 3.1 document and a docs page', async () => {
       const { body } = await getJson(`${gateway.url}/openapi.json`);
@@ -226,6 +242,7 @@ describe('gateway', () => {
       expect(await page.text()).toContain('swagger-ui');
       const asset = await fetch(`${gateway.url}/docs/assets/swagger-ui-bundle.js`);
       expect(asset.status).toBe(200);
+      expect((await asset.text()).length).toBeGreaterThan(100_000);
     });
 
     it('answers /healthz, /readyz and /metrics', async () => {
