@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFerretDb, startNatsServer, startProcess, type ManagedProcess } from '@jobwire/devstack';
+import { startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, '.data');
@@ -39,19 +39,6 @@ async function jwtSecret(): Promise<string> {
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return secret;
-}
-
-async function waitForReady(url: string, name: string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} did not become ready at ${url} within ${deadlineMs / 1000} s`);
 }
 
 const running: Stoppable[] = [];
@@ -112,7 +99,7 @@ try {
   }
 
   const gatewayUrl = `http://127.0.0.1:${port}`;
-  await waitForReady(`${gatewayUrl}/readyz`, 'gateway', 60_000);
+  await waitForHttp(`${gatewayUrl}/readyz`, 60_000, 'the gateway');
   console.log(`
 Jobwire is up.
   gateway   ${gatewayUrl}

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort, startNatsServer } from '@jobwire/devstack';
+import { freePort, startNatsServer, waitForHttp } from '@jobwire/devstack';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 
@@ -60,19 +60,6 @@ function firstJsonLine(child: ChildProcess, predicate: (line: Record<string, unk
     });
     child.once('exit', (code) => reject(new Error(`child exited with ${String(code)} before it was ready`)));
   });
-}
-
-async function waitForHttp(url: string, deadlineMs = 30_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready`);
 }
 
 async function measure(name: string, url: string, connections: number, headers: Record<string, string> = {}): Promise<Measured> {
@@ -121,7 +108,7 @@ try {
   });
   children.push(gateway);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  await waitForHttp(`${gatewayUrl}/readyz`);
+  await waitForHttp(`${gatewayUrl}/readyz`, 30_000, 'the gateway');
 
   const token = jwt.sign({ sub: '1', jti: randomUUID(), tenant: '1' }, secret, { algorithm: 'HS256', expiresIn: 3600 });
   const probe = await (await fetch(`${gatewayUrl}/api/diag/echo/auth?message=x`, { headers: { authorization: `Bearer ${token}` } })).json() as { code: number };

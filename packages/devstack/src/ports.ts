@@ -39,3 +39,17 @@ export async function waitForTcp(host: string, port: number, deadlineMs: number,
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Resolves once `url` answers 2xx; rejects after the deadline naming what did not come up. */
+export async function waitForHttp(url: string, deadlineMs: number, what = url): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not become ready at ${url} within ${deadlineMs / 1000} s`);
+}

@@ -65,13 +65,18 @@ export const JobDeleteRequestSchema = z
     if (value.id === undefined && value.ids === undefined) ctx.addIssue({ code: 'custom', path: ['ids'], message: 'id or ids is required' });
   });
 
-export const JobPageQuerySchema = z.object({
-  jobName: z.string().max(64).optional(),
-  handlerName: z.string().max(64).optional(),
+/** Status 1/0 and a `createTime` range, shared by the job and run lists. */
+const statusAndRangeShape = {
   status: z.union([z.literal(0), z.literal(1), z.enum(['0', '1']).transform(Number)]).optional(),
   beginTime: OpenJobDateTimeSchema.optional(),
   endTime: OpenJobDateTimeSchema.optional(),
   ...PageQueryShape,
+};
+
+export const JobPageQuerySchema = z.object({
+  jobName: z.string().max(64).optional(),
+  handlerName: z.string().max(64).optional(),
+  ...statusAndRangeShape,
 });
 export const JobPageSchema = pageSchema(JobSchema);
 
@@ -106,10 +111,7 @@ export const RunSchema = z.object({
 export const RunPageQuerySchema = z.object({
   jobId: IdSchema.optional(),
   taskId: IdSchema.optional().meta({ description: 'Alias of jobId sent by the Open-Job admin.' }),
-  status: z.union([z.literal(0), z.literal(1), z.enum(['0', '1']).transform(Number)]).optional(),
-  beginTime: OpenJobDateTimeSchema.optional(),
-  endTime: OpenJobDateTimeSchema.optional(),
-  ...PageQueryShape,
+  ...statusAndRangeShape,
 });
 export const RunPageSchema = pageSchema(RunSchema);
 
