@@ -21,6 +21,8 @@ export async function connectNats(options: { url: string; name: string; logger: 
     waitOnFirstConnect: true,
     timeout: options.connectTimeoutMs ?? 20_000,
     pingInterval: 20_000,
+    // Capturing a stack per request for async traces cost ~9% of the gateway's CPU under load.
+    noAsyncTraces: true,
   });
   void (async () => {
     for await (const status of nc.status()) {

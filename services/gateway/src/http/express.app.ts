@@ -26,27 +26,60 @@ export function createExpressApp(deps: ExpressAppDeps): Express {
   app.use(helmet());
   app.use(requestIdMiddleware);
 
+  // Every path with its handler per method, and the 405 answer for the other methods.
+  const allowed = new Map<string, Map<HttpMethod, RequestHandler>>();
+  for (const route of deps.routes ?? routes) {
+    const handler = bindRoute(route, deps);
+    for (const path of route.paths) {
+      const methods = allowed.get(path) ?? new Map<HttpMethod, RequestHandler>();
+      methods.set(route.method, handler);
+      allowed.set(path, methods);
+    }
+  }
+  const refusals = new Map([...allowed].map(([path, methods]) => [path, methodNotAllowed(deps.responder, [...methods.keys()])] as const));
+
+  // Only JSON objects/arrays and flat form bodies; `extended: false` builds no nested objects.
+  const parseJson = express.json({ limit: deps.bodyLimit, strict: true });
+  const parseForm = express.urlencoded({ limit: deps.bodyLimit, extended: false, parameterLimit: 100 });
+  const withBody =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) => {
+      parseJson(req, res, (jsonError?: unknown) => {
+        if (jsonError !== undefined) return next(jsonError);
+        parseForm(req, res, (formError?: unknown) => (formError === undefined ? handler(req, res, next) : next(formError)));
+      });
+    };
+
+  // Most paths have no parameters: find them with one map lookup instead of walking the
+  // router's ~150 layers. Other spellings (trailing slash, other case) and paths with
+  // parameters go on to the router below.
+  const staticPaths = new Map(
+    [...allowed]
+      .filter(([path]) => !path.includes(':'))
+      .map(([path, methods]) => [path, new Map([...methods].map(([method, handler]) => [method, withBody(handler)] as const))] as const),
+  );
+  app.use((req, res, next) => {
+    const methods = staticPaths.get(req.path);
+    if (methods === undefined) {
+      next();
+      return;
+    }
+    const method = req.method.toLowerCase() as HttpMethod;
+    const handler = methods.get(method) ?? (req.method === 'HEAD' ? methods.get('get') : undefined);
+    if (handler === undefined) void refusals.get(req.path)?.(req, res, next);
+    else void handler(req, res, next);
+  });
+
   app.get('/healthz', deps.health.healthz);
   app.get('/readyz', deps.health.readyz);
   app.get('/metrics', deps.health.metrics);
   mountDocs(app);
 
-  // Only JSON objects/arrays and flat form bodies; `extended: false` builds no nested objects.
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
-  app.use(express.urlencoded({ limit: deps.bodyLimit, extended: false, parameterLimit: 100 }));
-
-  const allowed = new Map<string, Set<HttpMethod>>();
-  for (const route of deps.routes ?? routes) {
-    const handler = bindRoute(route, deps);
-    for (const path of route.paths) {
-      app[route.method](path, handler);
-      const methods = allowed.get(path) ?? new Set<HttpMethod>();
-      methods.add(route.method);
-      allowed.set(path, methods);
-    }
-  }
+  app.use(parseJson);
+  app.use(parseForm);
   for (const [path, methods] of allowed) {
-    app.all(path, methodNotAllowed(deps.responder, [...methods]));
+    for (const [method, handler] of methods) app[method](path, handler);
+    app.all(path, refusals.get(path)!);
   }
 
   app.use(notFound(deps.responder));
