@@ -1,6 +1,7 @@
 export * from './config/config.loader.js';
 export * from './logging/logger.js';
 export * from './nats/nats.connection.js';
+export * from './nats/write-batching.js';
 export * from './nats/wire.codec.js';
 export * from './nats/endpoint.client.js';
 export * from './nats/service.host.js';

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { batchSocketWrites } from './write-batching.js';
 
 export type { NatsConnection } from '@nats-io/nats-core';
 
@@ -33,6 +34,7 @@ export async function connectNats(options: { url: string; name: string; logger: 
           break;
         case 'reconnect':
           disconnected.delete(nc);
+          batchSocketWrites(nc);
           logger.info({ server: status.server }, 'NATS reconnected');
           break;
         case 'error':
@@ -43,6 +45,7 @@ export async function connectNats(options: { url: string; name: string; logger: 
       }
     }
   })();
+  if (!batchSocketWrites(nc)) logger.warn('NATS writes are not batched: the client library changed shape');
   logger.info({ server: nc.getServer() }, 'NATS connected');
   return nc;
 }
