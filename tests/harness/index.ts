@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNatsServer } from '@jobwire/devstack';
 import { inject } from 'vitest';
 import type { HarnessKind } from './global-setup.js';
 
@@ -35,4 +39,21 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     if (Date.now() > until) throw new Error(`${what} did not hold within ${deadlineMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * A nats-server of the test file's own, for tests that register real service endpoints:
+ * test files run in parallel, and two files serving the same subject on one server would
+ * answer each other's requests.
+ */
+export async function startIsolatedNats(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'jobwire-nats-'));
+  const server = await startNatsServer({ storeDir: dir });
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,0 +1,29 @@
+import { baseConfigShape, healthConfigShape, loadConfig, mongoConfigShape } from '@jobwire/service-kit';
+import { z } from 'zod';
+
+/** The users service's settings; the only reader of process.env in this service. */
+export const usersConfigSchema = z
+  .object({
+    ...baseConfigShape,
+    ...mongoConfigShape,
+    ...healthConfigShape(9102),
+    BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+    /** The seeded `admin` account's first password; generated and printed when unset. */
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(64).optional(),
+    LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    LOCKOUT_SECONDS: z.coerce.number().int().min(10).max(30 * 86_400).default(1800),
+    DEFAULT_TENANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('1'),
+    DEFAULT_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.BCRYPT_COST < 10) {
+      ctx.addIssue({ code: 'custom', path: ['BCRYPT_COST'], message: 'must be at least 10 in production' });
+    }
+  });
+
+export type UsersConfig = z.output<typeof usersConfigSchema>;
+
+export function loadUsersConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): UsersConfig {
+  return loadConfig(usersConfigSchema, env);
+}
