@@ -31,15 +31,20 @@ function portOf(url: string, fallback: number): number {
   }
 }
 
-async function jwtSecret(): Promise<string> {
-  if (process.env.JWT_SECRET !== undefined && process.env.JWT_SECRET !== '') return process.env.JWT_SECRET;
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(48).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return secret;
+/** A value from the environment, else one kept in .data/<file> (made once), so restarts agree. */
+async function persistentSecret(variable: string, file: string, make: () => string): Promise<string> {
+  const fromEnv = process.env[variable];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const path = join(dataDir, file);
+  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  const value = make();
+  await writeFile(path, `${value}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
+  return value;
 }
+
+/** The probe port each service listens on (their HEALTH_PORT defaults). */
+const HEALTH_PORTS: Partial<Record<(typeof SERVICES)[number], number>> = { auth: 9101, users: 9102, jobs: 9103 };
 
 const running: Stoppable[] = [];
 let stopping = false;
@@ -80,7 +85,8 @@ try {
   const env: Record<string, string> = {
     NATS_URL: natsUrl,
     MONGO_URL: mongoUrl,
-    JWT_SECRET: await jwtSecret(),
+    JWT_SECRET: await persistentSecret('JWT_SECRET', 'jwt-secret', () => randomBytes(48).toString('base64url')),
+    ADMIN_PASSWORD: await persistentSecret('ADMIN_PASSWORD', 'admin-password', () => randomBytes(9).toString('base64url')),
     PORT: port,
   };
 
@@ -96,6 +102,8 @@ try {
       detached: true,
     });
     running.push({ name: service, stop: () => child.stop() });
+    const healthPort = HEALTH_PORTS[service];
+    if (healthPort !== undefined) await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`, 60_000, `the ${service} service`);
   }
 
   const gatewayUrl = `http://127.0.0.1:${port}`;
@@ -105,6 +113,8 @@ Jobwire is up.
   gateway   ${gatewayUrl}
   API docs  ${gatewayUrl}/docs   (OpenAPI: ${gatewayUrl}/openapi.json)
   health    ${gatewayUrl}/healthz  ${gatewayUrl}/readyz  ${gatewayUrl}/metrics
+  admin     user "admin", password "${env.ADMIN_PASSWORD}"   (ADMIN_PASSWORD, else kept in .data/admin-password)
+  try it    curl -s -X POST ${gatewayUrl}/validate/code -H 'content-type: application/json' -d '{"type":"image","deviceId":"demo"}' -o captcha.png
 Press Ctrl-C to stop everything.`);
 } catch (error) {
   console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}`);
