@@ -1,36 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { kvBuckets } from '@jobwire/contracts';
-import { connectNats, createLogger, type NatsConnection } from '@jobwire/service-kit';
-import { Kvm, type KV } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import bcrypt from 'bcrypt';
-import mongoose from 'mongoose';
-import { buildAuthApp, type AuthApp } from '../../services/auth/src/app.js';
-import { captchaKey, CaptchaEntrySchema } from '../../services/auth/src/captcha/captcha.service.js';
-import { loadAuthConfig } from '../../services/auth/src/config.js';
-import { buildGateway, type Gateway } from '../../services/gateway/src/app.js';
-import { loadGatewayConfig } from '../../services/gateway/src/config.js';
-import { buildUsersApp, type UsersApp } from '../../services/users/src/app.js';
-import { loadUsersConfig } from '../../services/users/src/config.js';
-import { userModel } from '../../services/users/src/user.model.js';
-import { databaseUrl, startIsolatedNats, uniqueDatabaseName } from '../harness/index.js';
-
-const logger = createLogger({ name: 'auth-test', level: 'silent' });
-const secret = randomBytes(32).toString('hex');
-const ADMIN_PASSWORD = 'admin-secret-1';
-
-interface Json {
-  [key: string]: unknown;
-}
-
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: Json; bytes: Buffer }> {
-  const response = await fetch(url, init);
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, type, bytes, body: type.includes('json') ? (JSON.parse(bytes.toString()) as Json) : {} };
-}
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+import { ADMIN_PASSWORD, call, post, startStack, type Stack } from './stack.fixture.js';
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -40,27 +10,11 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 }
 
 describe('auth service through the gateway', () => {
-  let nats: { url: string; stop(): Promise<void> };
-  let users: UsersApp;
-  let auth: AuthApp;
-  let authNoCaptcha: AuthApp | undefined;
-  const gateways: Array<{ gateway: Gateway; url: string }> = [];
-  let nc: NatsConnection;
-  let captchaKv: KV;
-  const dbName = uniqueDatabaseName('auth');
+  let stack: Stack;
+  let gatewayA: string;
+  let gatewayB: string;
 
-  const startGateway = async () => {
-    const config = loadGatewayConfig({ NATS_URL: nats.url, JWT_SECRET: secret, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const gateway = await buildGateway(config, { logger });
-    const port = await gateway.start();
-    const started = { gateway, url: `http://127.0.0.1:${port}` };
-    gateways.push(started);
-    return started.url;
-  };
-  const answerFor = async (clientId: string) => {
-    const entry = await captchaKv.get(captchaKey(clientId));
-    return CaptchaEntrySchema.parse(entry?.json()).answer;
-  };
+  const answerFor = (clientId: string) => stack.captchaAnswer(clientId);
   const newCaptcha = async (base: string, deviceId: string) => {
     const response = await post(`${base}/validate/code`, { type: 'image', deviceId });
     expect(response.type).toContain('image/png');
@@ -72,28 +26,14 @@ describe('auth service through the gateway', () => {
     return post(`${base}/login/account`, { username, password, captcha, deviceId, type: 'account', autoLogin: true });
   };
 
-  let gatewayA: string;
-  let gatewayB: string;
-
   beforeAll(async () => {
-    nats = await startIsolatedNats();
-    users = await buildUsersApp(loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: '4', HEALTH_PORT: '0', LOG_LEVEL: 'silent' }), { logger });
-    await users.start();
-    auth = await buildAuthApp(loadAuthConfig({ NATS_URL: nats.url, JWT_SECRET: secret, HEALTH_PORT: '0', LOG_LEVEL: 'silent' }), { logger });
-    await auth.start();
-    gatewayA = await startGateway();
-    gatewayB = await startGateway();
-    nc = await connectNats({ url: nats.url, name: 'auth-test', logger });
-    captchaKv = await new Kvm(nc).open(kvBuckets.captcha.name);
+    stack = await startStack();
+    gatewayA = stack.gateways[0]!;
+    gatewayB = await stack.startGateway();
   });
 
   afterAll(async () => {
-    for (const g of gateways) await g.gateway.stop();
-    await authNoCaptcha?.stop();
-    await auth?.stop();
-    await users?.stop();
-    await nc?.drain();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   describe('captchas', () => {
@@ -207,12 +147,7 @@ describe('auth service through the gateway', () => {
     });
 
     it('when 5 wrong passwords arrive, then the account is locked with its own answer (1007), even with the right password', async () => {
-      const connection = await mongoose.createConnection(databaseUrl(dbName)).asPromise();
-      try {
-        await userModel(connection).create({ _id: '900000000000000001', account: 'mallory', passwordHash: await bcrypt.hash('mallory-pass-1', 4), tenantId: '1' });
-      } finally {
-        await connection.close();
-      }
+      await stack.createUser('mallory', 'mallory-pass-1');
       for (let i = 0; i < 4; i += 1) expect((await login(gatewayA, 'mallory', 'wrong-pass')).body).toMatchObject({ code: 1005 });
       expect((await login(gatewayA, 'mallory', 'wrong-pass')).body).toMatchObject({ code: 1007 });
       const right = await login(gatewayA, 'mallory', 'mallory-pass-1');
@@ -227,9 +162,7 @@ describe('auth service through the gateway', () => {
 
   describe('with CAPTCHA_ENABLED=false', () => {
     it('reports captchas off, answers state 501 for the IBPS captcha, and logs in without one', async () => {
-      await auth.stop();
-      authNoCaptcha = await buildAuthApp(loadAuthConfig({ NATS_URL: nats.url, JWT_SECRET: secret, HEALTH_PORT: '0', LOG_LEVEL: 'silent', CAPTCHA_ENABLED: 'false' }), { logger });
-      await authNoCaptcha.start();
+      await stack.restartAuth({ CAPTCHA_ENABLED: 'false' });
       expect((await call(`${gatewayA}/ibps/oauth2/v3/captcha/open`)).body).toMatchObject({ state: 200, data: false });
       expect((await call(`${gatewayA}/ibps/oauth2/v3/user/captcha`)).body).toMatchObject({ state: 501 });
       const { body } = await post(`${gatewayA}/ibps/oauth2/v3/user/login/apply`, { username: 'admin', password: ADMIN_PASSWORD, captcha: '', requestId: '' });

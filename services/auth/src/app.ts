@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { kvBuckets, serviceNames } from '@jobwire/contracts';
 import {
   connectNats,
@@ -19,6 +20,9 @@ import type { AuthConfig } from './config.js';
 import { singleUseStore } from './kv/single-use.store.js';
 import { registerLoginHandlers } from './login/login.handlers.js';
 import { registerLogoutHandler } from './logout/logout.handler.js';
+import { registerSmsHandlers } from './sms/sms.handlers.js';
+import { logSmsProvider, webhookSmsProvider, type SmsProvider } from './sms/sms.provider.js';
+import type { SmsDeps } from './sms/sms.service.js';
 import { createTokenIssuer, RefreshEntrySchema } from './tokens/token.issuer.js';
 
 export interface AuthApp {
@@ -28,6 +32,8 @@ export interface AuthApp {
 
 export const AUTH_VERSION = '0.1.0';
 const REFRESH_BUCKET = 'refresh';
+const SMS_RATE_BUCKET = 'smsrate';
+const DAY_MS = 86_400_000;
 
 /** Composition root: NATS, the KV buckets auth owns, the endpoints, the probe listener. */
 export async function buildAuthApp(config: AuthConfig, options: { logger?: Logger } = {}): Promise<AuthApp> {
@@ -42,10 +48,12 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
 
   return {
     async start() {
-      const [captchaKv, revokedKv, refreshKv] = await Promise.all([
+      const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv] = await Promise.all([
         kvm.create(kvBuckets.captcha.name, { ttl: kvBuckets.captcha.ttlMs, history: 1 }),
         kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1 }),
+        kvm.create(kvBuckets.otp.name, { ttl: kvBuckets.otp.ttlMs, history: 1 }),
+        kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1 }),
       ]);
       await events.ensureStream();
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
@@ -56,8 +64,28 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
         refreshTtlSeconds: config.REFRESH_TTL_SECONDS,
         refreshStore: singleUseStore(refreshKv, RefreshEntrySchema),
       });
-      await registerCaptchaHandlers(host, captcha);
-      await registerLoginHandlers(host, { nc, captcha, tokens, events, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS });
+      const provider: SmsProvider =
+        config.SMS_PROVIDER === 'webhook' && config.SMS_WEBHOOK_URL !== undefined
+          ? webhookSmsProvider({ url: config.SMS_WEBHOOK_URL, timeoutMs: config.SMS_WEBHOOK_TIMEOUT_MS, retries: config.SMS_WEBHOOK_RETRIES, logger })
+          : logSmsProvider(logger);
+      const sms: SmsDeps = {
+        nc,
+        // A key of its own for code digests, derived so the token key itself is never reused.
+        otp: { kv: otpKv, pepper: createHmac('sha256', config.JWT_SECRET).update('jobwire-otp-pepper').digest('hex'), maxAttempts: config.OTP_MAX_ATTEMPTS },
+        provider,
+        throttleKv: smsRateKv,
+        perMobile: [
+          { limit: 1, windowMs: config.SMS_MOBILE_INTERVAL_SECONDS * 1000 },
+          { limit: config.SMS_MOBILE_DAILY_LIMIT, windowMs: DAY_MS },
+        ],
+        perClientIp: [{ limit: config.SMS_IP_HOURLY_LIMIT, windowMs: 3_600_000 }],
+        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        logger,
+      };
+      const login = { nc, captcha, tokens, events, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS };
+      await registerCaptchaHandlers(host, captcha, sms);
+      await registerLoginHandlers(host, login);
+      await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);
       health = await startHealthServer({
         port: config.HEALTH_PORT,

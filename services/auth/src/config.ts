@@ -6,7 +6,8 @@ const booleanFlag = z
   .transform((v) => v === 'true' || v === '1');
 
 /** The auth service's settings; the only reader of process.env in this service. */
-export const authConfigSchema = z.object({
+export const authConfigSchema = z
+  .object({
   ...baseConfigShape,
   ...healthConfigShape(9101),
   JWT_SECRET: z
@@ -17,7 +18,23 @@ export const authConfigSchema = z.object({
   REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400),
   CAPTCHA_ENABLED: booleanFlag.default(true),
   CAPTCHA_LENGTH: z.coerce.number().int().min(4).max(6).default(4),
-});
+  SMS_PROVIDER: z.enum(['log', 'webhook']).default('log'),
+  SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  SMS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  SMS_WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SMS_MOBILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  SMS_MOBILE_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  SMS_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  })
+  .superRefine((config, ctx) => {
+    if (config.SMS_PROVIDER === 'log' && config.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'log writes codes to the log and is refused in production; use webhook' });
+    }
+    if (config.SMS_PROVIDER === 'webhook' && config.SMS_WEBHOOK_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_WEBHOOK_URL'], message: 'is required when SMS_PROVIDER is webhook' });
+    }
+  });
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 

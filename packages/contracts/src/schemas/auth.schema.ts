@@ -102,7 +102,7 @@ export const LogoutRequestSchema = z.object({});
 
 export const SendSmsQuerySchema = z.object({ mobile: MobileSchema, forget: QueryBooleanSchema.default(false) });
 
-export const SmsPurposeSchema = z.enum(['login', 'register', 'reset']);
+export const SmsPurposeSchema = z.enum(['login', 'register', 'forget']);
 export const SmsVerifyRequestSchema = z.object({ mobile: MobileSchema, purpose: SmsPurposeSchema, code: z.string().max(16) });
 export const SmsVerifyResponseSchema = z.object({ valid: z.boolean() });
 
