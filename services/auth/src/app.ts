@@ -20,6 +20,8 @@ import type { AuthConfig } from './config.js';
 import { singleUseStore } from './kv/single-use.store.js';
 import { registerLoginHandlers } from './login/login.handlers.js';
 import { registerLogoutHandler } from './logout/logout.handler.js';
+import { registerScanHandlers } from './scan/scan.handlers.js';
+import type { ScanDeps } from './scan/scan.service.js';
 import { registerSmsHandlers } from './sms/sms.handlers.js';
 import { logSmsProvider, webhookSmsProvider, type SmsProvider } from './sms/sms.provider.js';
 import type { SmsDeps } from './sms/sms.service.js';
@@ -48,12 +50,13 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
 
   return {
     async start() {
-      const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv] = await Promise.all([
+      const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv] = await Promise.all([
         kvm.create(kvBuckets.captcha.name, { ttl: kvBuckets.captcha.ttlMs, history: 1 }),
         kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(kvBuckets.otp.name, { ttl: kvBuckets.otp.ttlMs, history: 1 }),
         kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1 }),
+        kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1 }),
       ]);
       await events.ensureStream();
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
@@ -83,7 +86,9 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
         logger,
       };
       const login = { nc, captcha, tokens, events, requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS };
-      await registerCaptchaHandlers(host, captcha, sms);
+      const scan: ScanDeps = { kv: scanKv, tokens };
+      await registerCaptchaHandlers(host, captcha, sms, scan);
+      await registerScanHandlers(host, scan);
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);
