@@ -26,6 +26,8 @@ import { registerSmsHandlers } from './sms/sms.handlers.js';
 import { logSmsProvider, webhookSmsProvider, type SmsProvider } from './sms/sms.provider.js';
 import type { SmsDeps } from './sms/sms.service.js';
 import { createTokenIssuer, RefreshEntrySchema } from './tokens/token.issuer.js';
+import { createWecomClient } from './wecom/wecom.client.js';
+import { registerWecomLoginHandler } from './wecom/wecom-login.handler.js';
 
 export interface AuthApp {
   start(): Promise<{ healthPort: number }>;
@@ -89,6 +91,11 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
       const scan: ScanDeps = { kv: scanKv, tokens };
       await registerCaptchaHandlers(host, captcha, sms, scan);
       await registerScanHandlers(host, scan);
+      const wecom =
+        config.WECOM_CORP_ID !== undefined && config.WECOM_SECRET !== undefined
+          ? createWecomClient({ apiBase: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, secret: config.WECOM_SECRET, timeoutMs: config.WECOM_TIMEOUT_MS, logger })
+          : undefined;
+      await registerWecomLoginHandler(host, login, wecom);
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);

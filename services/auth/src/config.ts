@@ -26,10 +26,17 @@ export const authConfigSchema = z
   SMS_MOBILE_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   SMS_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  WECOM_CORP_ID: z.string().min(1).max(64).optional(),
+  WECOM_SECRET: z.string().min(1).max(256).optional(),
+  WECOM_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://qyapi.weixin.qq.com/cgi-bin'),
+  WECOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   })
   .superRefine((config, ctx) => {
     if (config.SMS_PROVIDER === 'log' && config.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['SMS_PROVIDER'], message: 'log writes codes to the log and is refused in production; use webhook' });
+    }
+    if ((config.WECOM_CORP_ID === undefined) !== (config.WECOM_SECRET === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [config.WECOM_CORP_ID === undefined ? 'WECOM_CORP_ID' : 'WECOM_SECRET'], message: 'WECOM_CORP_ID and WECOM_SECRET go together' });
     }
     if (config.SMS_PROVIDER === 'webhook' && config.SMS_WEBHOOK_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SMS_WEBHOOK_URL'], message: 'is required when SMS_PROVIDER is webhook' });
