@@ -19,6 +19,7 @@ import {
 } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { UsersConfig } from './config.js';
+import { registerContextHandlers } from './context/context.handlers.js';
 import { registerCredentialsHandler } from './credentials/credentials.handler.js';
 import { registerCurrentUserHandler } from './current-user/current-user.handler.js';
 import { loginFailureModel } from './lockout/login-failure.model.js';
@@ -70,6 +71,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerLookupHandlers(host, users);
       await registerCurrentUserHandler(host, users, config.DEFAULT_TIMEZONE);
       await registerUnlockHandler(host, lockout, events);
+      await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);
       health = await startHealthServer({
         port: config.HEALTH_PORT,
         host: config.HEALTH_HOST,

@@ -141,6 +141,22 @@ describe('users service', () => {
     });
   });
 
+  describe('users.context.get and users.context.default', () => {
+    it('answers the IBPS context of oneself with a null password, refuses another user’s, lets the admin read anyone’s', async () => {
+      const id = await makeUser('olga', 'olga-pass-1', { fullName: 'Olga', mobile: '13900000003' });
+      const asOlga = { headers: { [natsHeaders.userId]: id } };
+      const own = await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'olga' }, asOlga);
+      expect(own).toMatchObject({ user: { id, account: 'olga', fullname: 'Olga', password: null, isSuper: 'N', super: false, status: 'actived' }, tenantId: '1', tenantIds: '1', role: [] });
+      await expect(requestEndpoint(nc, usersEndpoints.contextGet, { username: 'admin' }, asOlga)).rejects.toMatchObject({ key: 'FORBIDDEN' });
+      const admin = await verify('admin', ADMIN_PASSWORD);
+      if (!admin.ok) throw new Error('admin login failed');
+      const read = await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'olga' }, { headers: { [natsHeaders.userId]: admin.user.id } });
+      expect(read.user.id).toBe(id);
+      expect(await requestEndpoint(nc, usersEndpoints.contextDefault, {}, asOlga)).toMatchObject({ user: { id } });
+      await expect(requestEndpoint(nc, usersEndpoints.contextDefault, { tenantId: '99' }, asOlga)).rejects.toMatchObject({ key: 'USERS_TENANT_FORBIDDEN' });
+    });
+  });
+
   it('is ready on /readyz', async () => {
     const response = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
     expect(response.status).toBe(200);
