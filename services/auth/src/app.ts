@@ -20,6 +20,8 @@ import type { AuthConfig } from './config.js';
 import { singleUseStore } from './kv/single-use.store.js';
 import { registerLoginHandlers } from './login/login.handlers.js';
 import { registerLogoutHandler } from './logout/logout.handler.js';
+import { registerOAuthHandlers } from './oauth/oauth.handlers.js';
+import { AuthCodeSchema } from './oauth/oauth.service.js';
 import { registerScanHandlers } from './scan/scan.handlers.js';
 import type { ScanDeps } from './scan/scan.service.js';
 import { registerSmsHandlers } from './sms/sms.handlers.js';
@@ -52,13 +54,14 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
 
   return {
     async start() {
-      const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv] = await Promise.all([
+      const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv, authcodeKv] = await Promise.all([
         kvm.create(kvBuckets.captcha.name, { ttl: kvBuckets.captcha.ttlMs, history: 1 }),
         kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(kvBuckets.otp.name, { ttl: kvBuckets.otp.ttlMs, history: 1 }),
         kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1 }),
         kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1 }),
+        kvm.create(kvBuckets.authcode.name, { ttl: kvBuckets.authcode.ttlMs, history: 1 }),
       ]);
       await events.ensureStream();
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
@@ -68,6 +71,8 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
         accessTtlSeconds: config.TOKEN_TTL_SECONDS,
         refreshTtlSeconds: config.REFRESH_TTL_SECONDS,
         refreshStore: singleUseStore(refreshKv, RefreshEntrySchema),
+        refreshKv,
+        revokedKv,
       });
       const provider: SmsProvider =
         config.SMS_PROVIDER === 'webhook' && config.SMS_WEBHOOK_URL !== undefined
@@ -96,6 +101,7 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
           ? createWecomClient({ apiBase: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, secret: config.WECOM_SECRET, timeoutMs: config.WECOM_TIMEOUT_MS, logger })
           : undefined;
       await registerWecomLoginHandler(host, login, wecom);
+      await registerOAuthHandlers(host, { nc, tokens, codes: singleUseStore(authcodeKv, AuthCodeSchema), requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS });
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);

@@ -19,6 +19,8 @@ import {
 } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { UsersConfig } from './config.js';
+import { clientModel } from './clients/client.model.js';
+import { registerClientsHandlers } from './clients/clients.handlers.js';
 import { registerContextHandlers } from './context/context.handlers.js';
 import { registerCredentialsHandler } from './credentials/credentials.handler.js';
 import { registerCurrentUserHandler } from './current-user/current-user.handler.js';
@@ -43,6 +45,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
   const mongo = await connectMongo({ url: config.MONGO_URL, logger });
   const users = userModel(mongo);
   const failures = loginFailureModel(mongo);
+  const clients = clientModel(mongo);
   const registry = createMetricsRegistry({ service: 'users' });
   const host = createServiceHost(nc, { name: serviceNames.users, version: USERS_VERSION, logger, registry });
   const events = createEventPublisher(nc, { source: 'jobwire/users', logger });
@@ -57,7 +60,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
 
   return {
     async start() {
-      await Promise.all([users.init(), failures.init()]);
+      await Promise.all([users.init(), failures.init(), clients.init()]);
       await events.ensureStream();
       await seedAdmin({ users, ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID, logger }, config.ADMIN_PASSWORD);
       const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_COST);
@@ -72,6 +75,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerCurrentUserHandler(host, users, config.DEFAULT_TIMEZONE);
       await registerUnlockHandler(host, lockout, events);
       await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);
+      await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
       health = await startHealthServer({
         port: config.HEALTH_PORT,
         host: config.HEALTH_HOST,

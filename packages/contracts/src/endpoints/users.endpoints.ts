@@ -4,6 +4,11 @@ import { subjects } from '../nats/subjects.js';
 import { NullSchema } from '../schemas/common.schema.js';
 import {
   ChangePasswordBodySchema,
+  ClientCreateBodySchema,
+  ClientCreatedSchema,
+  ClientListSchema,
+  ClientVerifyRequestSchema,
+  ClientVerifyResponseSchema,
   ContextDefaultQuerySchema,
   ContextQuerySchema,
   CredentialsVerifyRequestSchema,
@@ -37,4 +42,7 @@ export const usersEndpoints = {
   findByMobile: defineEndpoint(subjects.users.findByMobile, FindByMobileRequestSchema, MaybeAccountSchema),
   findByWecom: defineEndpoint(subjects.users.findByWecom, FindByWecomRequestSchema, MaybeAccountSchema),
   getById: defineEndpoint(subjects.users.getById, GetUserRequestSchema, MaybeAccountSchema),
+  clientCreate: defineEndpoint(subjects.users.clientCreate, ClientCreateBodySchema, ClientCreatedSchema),
+  clientList: defineEndpoint(subjects.users.clientList, Empty, ClientListSchema),
+  clientVerify: defineEndpoint(subjects.users.clientVerify, ClientVerifyRequestSchema, ClientVerifyResponseSchema),
 } as const;

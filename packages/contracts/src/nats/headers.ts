@@ -6,6 +6,8 @@ export const natsHeaders = {
   tokenId: 'x-token-id',
   tokenExpiresAt: 'x-token-exp',
   clientIp: 'x-client-ip',
+  /** Set when the token was issued to a third-party client (client credentials). */
+  oauthClientId: 'x-oauth-client-id',
   /** The catalogue key of an error reply, beside the Services API error headers. */
   errorKey: 'jobwire-error-key',
 } as const;

@@ -35,6 +35,9 @@ export const subjects = {
     findByMobile: 'users.find.by-mobile',
     findByWecom: 'users.find.by-wecom',
     getById: 'users.get',
+    clientCreate: 'users.clients.create',
+    clientList: 'users.clients.list',
+    clientVerify: 'users.clients.verify',
   },
   jobs: {
     page: 'jobs.page',

@@ -126,3 +126,16 @@ export const GetUserRequestSchema = z.object({ id: IdSchema });
 export const MaybeAccountSchema = AccountSummarySchema.nullable();
 
 export const DeviceScopedSchema = z.object({ deviceId: DeviceIdSchema });
+
+/** A registered third-party client of the OAuth flow (admin API `/api/clients`). */
+export const ClientSchema = z.object({ clientId: z.string(), name: z.string(), createTime: z.iso.datetime() });
+export const ClientCreateBodySchema = z.object({
+  clientId: z.string().regex(/^[A-Za-z0-9_.-]{3,60}$/, 'must be 3-60 letters, digits, . _ or -'),
+  name: z.string().min(1, 'is required').max(128),
+});
+/** The secret is shown once, at creation; only its hash is kept. */
+export const ClientCreatedSchema = ClientSchema.extend({ clientSecret: z.string() });
+export const ClientListSchema = z.array(ClientSchema);
+/** Without a secret: does the client exist? With one: is it the client's secret? */
+export const ClientVerifyRequestSchema = z.object({ clientId: z.string().min(1).max(64), clientSecret: z.string().min(1).max(256).optional() });
+export const ClientVerifyResponseSchema = z.object({ ok: z.boolean(), name: z.string().nullable() });

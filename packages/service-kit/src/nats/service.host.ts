@@ -27,6 +27,8 @@ export interface EndpointContext {
   /** Epoch seconds at which the caller's token expires. */
   readonly tokenExpiresAt: number | undefined;
   readonly clientIp: string | undefined;
+  /** The third-party client a client-credentials token was issued to. */
+  readonly oauthClientId: string | undefined;
   readonly subject: string;
   /** A logger stamped with the request id. */
   readonly logger: Logger;
@@ -149,6 +151,7 @@ function contextOf(msg: ServiceMsg, subject: string, logger: Logger): EndpointCo
     tokenId: get(natsHeaders.tokenId),
     tokenExpiresAt: Number.isInteger(exp) ? exp : undefined,
     clientIp: get(natsHeaders.clientIp),
+    oauthClientId: get(natsHeaders.oauthClientId),
     subject,
     logger: requestLogger(logger, requestId, userId),
   };

@@ -6,11 +6,12 @@ export async function registerLoginHandlers(host: ServiceHost, deps: LoginDeps):
   await host.endpoint(authEndpoints.loginPassword, (request, ctx) => passwordLogin(deps, request, ctx));
 
   await host.endpoint(authEndpoints.tokenRefresh, async ({ refreshToken }, ctx) => {
-    const entry = await deps.tokens.spendRefresh(refreshToken);
-    if (entry === undefined) throw new AppError('AUTH_REFRESH_INVALID');
+    const spent = await deps.tokens.spendRefresh(refreshToken);
+    if (spent === undefined || !('entry' in spent)) throw new AppError('AUTH_REFRESH_INVALID');
+    const { entry } = spent;
     const account = await requestEndpoint(deps.nc, usersEndpoints.getById, { id: entry.userId }, { headers: { 'x-request-id': ctx.requestId }, timeoutMs: deps.requestTimeoutMs });
     if (account === null || account.status !== 'active') throw new AppError('AUTH_REFRESH_INVALID');
-    const { jti: _jti, ...pair } = await deps.tokens.issue({ userId: account.id, tenant: account.tenantId });
-    return pair;
+    const issued = await deps.tokens.issue({ userId: account.id, tenant: account.tenantId }, { family: entry.family });
+    return { accessToken: issued.accessToken, expiredTime: issued.expiredTime, refreshToken: issued.refreshToken };
   });
 }

@@ -45,6 +45,7 @@ export function bindRoute(route: RouteDef, deps: RouteBindingDeps): RequestHandl
         headers[natsHeaders.tokenId] = claims.jti;
         headers[natsHeaders.tokenExpiresAt] = String(claims.exp);
         if (claims.tenant != null) headers[natsHeaders.tenantId] = claims.tenant;
+        if (claims.cid !== undefined) headers[natsHeaders.oauthClientId] = claims.cid;
       }
       const result = await requestEndpoint(nc, route.endpoint, payload, { headers, timeoutMs: deps.requestTimeoutMs });
       reply(route, result, res, responder, presenter);
