@@ -37,6 +37,9 @@ describe('scan-to-login', () => {
     expect((await poll('desk-1')).body).toMatchObject({ code: 200, data: { status: 'waiting' } });
 
     const ticket = await ticketOf('desk-1');
+    const scanned = await post(`${gateway}/login/scan/confirm`, { ticket, confirm: false }, { authorization: `Bearer ${adminToken}` });
+    expect(scanned.body).toMatchObject({ code: 200, data: true });
+    expect((await poll('desk-1')).body).toMatchObject({ data: { status: 'scanned' } });
     expect((await confirm(ticket)).body).toMatchObject({ code: 200, data: true });
     const confirmed = await poll('desk-1');
     expect(confirmed.body).toMatchObject({ code: 200, data: { status: 'confirmed', accessToken: expect.any(String) } });

@@ -55,7 +55,7 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
   return {
     async start() {
       const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv, authcodeKv] = await Promise.all([
-        kvm.create(kvBuckets.captcha.name, { ttl: kvBuckets.captcha.ttlMs, history: 1 }),
+        kvm.create(kvBuckets.captcha.name, { ttl: config.CAPTCHA_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1 }),
         kvm.create(kvBuckets.otp.name, { ttl: kvBuckets.otp.ttlMs, history: 1 }),

@@ -18,6 +18,8 @@ export const authConfigSchema = z
   REFRESH_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(7 * 86_400),
   CAPTCHA_ENABLED: booleanFlag.default(true),
   CAPTCHA_LENGTH: z.coerce.number().int().min(4).max(6).default(4),
+  /** How long an image captcha stays valid (the `captcha` bucket TTL). */
+  CAPTCHA_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   SMS_PROVIDER: z.enum(['log', 'webhook']).default('log'),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   SMS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),

@@ -93,7 +93,8 @@ export const ScanStatusSchema = z.object({
   refreshToken: z.string().optional(),
 });
 
-export const ScanConfirmBodySchema = z.object({ ticket: z.string().min(1, 'is required').max(128) });
+/** `confirm: false` marks the ticket scanned (the phone shows its confirm screen); true (default) confirms. */
+export const ScanConfirmBodySchema = z.object({ ticket: z.string().min(1, 'is required').max(128), confirm: z.boolean().default(true) });
 
 export const RefreshQuerySchema = z.object({ refreshToken: z.string().min(1, 'is required').max(512) });
 

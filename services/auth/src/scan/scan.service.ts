@@ -8,7 +8,7 @@ import type { TokenIssuer } from '../tokens/token.issuer.js';
 
 const TicketSchema = z.object({
   deviceId: z.string(),
-  state: z.enum(['waiting', 'confirmed']),
+  state: z.enum(['waiting', 'scanned', 'confirmed']),
   tokens: z.object({ accessToken: z.string(), expiredTime: z.string(), refreshToken: z.string() }).optional(),
 });
 const DeviceSchema = z.object({ ticket: z.string() });
@@ -34,16 +34,28 @@ export async function createScanTicket(deps: ScanDeps, deviceId: string): Promis
   return { png: png.toString('base64') };
 }
 
-/** A logged-in user confirms a ticket: it is bound to that user's new tokens, once. */
-export async function confirmScanTicket(deps: ScanDeps, ticket: string, user: { userId: string; tenant: string | null }): Promise<true> {
+/**
+ * A logged-in phone scans a ticket (`confirm: false`: the desk shows "scanned") and then
+ * confirms it: the ticket is bound to that user's new tokens, once.
+ */
+export async function confirmScanTicket(deps: ScanDeps, ticket: string, user: { userId: string; tenant: string | null }, confirm: boolean): Promise<true> {
   const entry = await deps.kv.get(ticketKey(ticket));
   const parsed = entry !== null && entry.operation === 'PUT' ? TicketSchema.safeParse(entry.json()) : undefined;
-  if (entry === null || parsed?.success !== true || parsed.data.state !== 'waiting') {
+  if (entry === null || parsed?.success !== true || parsed.data.state === 'confirmed') {
     throw new AppError('AUTH_CODE_INVALID', 'The scan ticket is invalid, used or expired; scan a new code.');
   }
-  const { jti: _jti, ...pair } = await deps.tokens.issue(user);
+  if (!confirm) {
+    try {
+      await deps.kv.update(ticketKey(ticket), JSON.stringify({ deviceId: parsed.data.deviceId, state: 'scanned' }), entry.revision);
+    } catch {
+      throw new AppError('AUTH_CODE_INVALID', 'The scan ticket is invalid, used or expired; scan a new code.');
+    }
+    return true;
+  }
+  const issued = await deps.tokens.issue(user);
+  const pair = { accessToken: issued.accessToken, expiredTime: issued.expiredTime, refreshToken: issued.refreshToken };
   try {
-    await deps.kv.update(ticketKey(ticket), JSON.stringify({ ...parsed.data, state: 'confirmed', tokens: pair }), entry.revision);
+    await deps.kv.update(ticketKey(ticket), JSON.stringify({ deviceId: parsed.data.deviceId, state: 'confirmed', tokens: pair }), entry.revision);
   } catch {
     throw new AppError('AUTH_CODE_INVALID', 'The scan ticket is invalid, used or expired; scan a new code.');
   }
@@ -51,14 +63,14 @@ export async function confirmScanTicket(deps: ScanDeps, ticket: string, user: { 
 }
 
 /** The device polls: waiting, expired, or confirmed with the tokens, which it receives once. */
-export async function pollScanTicket(deps: ScanDeps, deviceId: string): Promise<{ status: 'waiting' | 'confirmed' | 'expired' } & Partial<TokenPair>> {
+export async function pollScanTicket(deps: ScanDeps, deviceId: string): Promise<{ status: 'waiting' | 'scanned' | 'confirmed' | 'expired' } & Partial<TokenPair>> {
   const device = await deps.kv.get(deviceKey(deviceId));
   const link = device !== null && device.operation === 'PUT' ? DeviceSchema.safeParse(device.json()) : undefined;
   if (link?.success !== true) return { status: 'expired' };
   const entry = await deps.kv.get(ticketKey(link.data.ticket));
   const ticket = entry !== null && entry.operation === 'PUT' ? TicketSchema.safeParse(entry.json()) : undefined;
   if (entry === null || ticket?.success !== true || ticket.data.deviceId !== deviceId) return { status: 'expired' };
-  if (ticket.data.state === 'waiting' || ticket.data.tokens === undefined) return { status: 'waiting' };
+  if (ticket.data.state !== 'confirmed' || ticket.data.tokens === undefined) return { status: ticket.data.state === 'scanned' ? 'scanned' : 'waiting' };
   try {
     await deps.kv.delete(ticketKey(link.data.ticket), { previousSeq: entry.revision });
   } catch {
