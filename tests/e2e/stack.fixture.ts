@@ -19,7 +19,7 @@ import { userModel } from '../../services/users/src/user.model.js';
 import { databaseUrl, startIsolatedNats, uniqueDatabaseName } from '../harness/index.js';
 
 export const ADMIN_PASSWORD = 'admin-secret-1';
-const logger = createLogger({ name: 'e2e', level: 'silent' });
+const logger = createLogger({ name: 'e2e', level: (process.env.E2E_LOG_LEVEL ?? 'silent') as 'silent' });
 
 export interface Json {
   [key: string]: unknown;

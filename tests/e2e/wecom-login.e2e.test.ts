@@ -61,6 +61,21 @@ describe('POST /ibps/oauth2/v3/user/login/wecom', () => {
     expect(String(response.body.message)).toContain('no account');
   });
 
+  it('with WECOM_AUTO_CREATE=true, a WeCom user without an account gets one on first login, once', async () => {
+    await stack.restartAuth({ WECOM_CORP_ID: wecom.corpId, WECOM_SECRET: wecom.secret, WECOM_API_BASE: wecom.apiBase, WECOM_AUTO_CREATE: 'true' });
+    try {
+      const first = await login(wecom.issueCode('NewHire'));
+      expect(first.body, JSON.stringify(first.body)).toMatchObject({ state: 200 });
+      const me = await call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${String(first.body.data)}` } });
+      expect(me.body).toMatchObject({ code: 200, data: { username: 'wecom_NewHire' } });
+      const second = await login(wecom.issueCode('NewHire'));
+      const again = await call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${String(second.body.data)}` } });
+      expect((again.body.data as { id: string }).id).toBe((me.body.data as { id: string }).id);
+    } finally {
+      await stack.restartAuth({ WECOM_CORP_ID: wecom.corpId, WECOM_SECRET: wecom.secret, WECOM_API_BASE: wecom.apiBase });
+    }
+  });
+
   it('when the code is not a WeCom code, then it fails without a server error', async () => {
     const response = await login('made-up-code');
     expect(response.body.state).toBe(2);

@@ -100,7 +100,7 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
         config.WECOM_CORP_ID !== undefined && config.WECOM_SECRET !== undefined
           ? createWecomClient({ apiBase: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, secret: config.WECOM_SECRET, timeoutMs: config.WECOM_TIMEOUT_MS, logger })
           : undefined;
-      await registerWecomLoginHandler(host, login, wecom);
+      await registerWecomLoginHandler(host, login, wecom, config.WECOM_AUTO_CREATE);
       await registerOAuthHandlers(host, { nc, tokens, codes: singleUseStore(authcodeKv, AuthCodeSchema), requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS });
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);

@@ -32,6 +32,8 @@ export const authConfigSchema = z
   WECOM_SECRET: z.string().min(1).max(256).optional(),
   WECOM_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://qyapi.weixin.qq.com/cgi-bin'),
   WECOM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Create an account for a WeCom user with none, instead of refusing the login. */
+  WECOM_AUTO_CREATE: booleanFlag.default(false),
   })
   .superRefine((config, ctx) => {
     if (config.SMS_PROVIDER === 'log' && config.NODE_ENV === 'production') {

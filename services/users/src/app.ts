@@ -71,7 +71,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
           await events.publish('users.user.locked', { userId, lockedUntil: lockedUntil.toISOString() }, { subject: userId });
         },
       });
-      await registerLookupHandlers(host, users);
+      await registerLookupHandlers(host, users, { ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID });
       await registerCurrentUserHandler(host, users, config.DEFAULT_TIMEZONE);
       await registerUnlockHandler(host, lockout, events);
       await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);

@@ -3,6 +3,7 @@ import { defineEndpoint } from '../nats/endpoint.js';
 import { subjects } from '../nats/subjects.js';
 import { NullSchema } from '../schemas/common.schema.js';
 import {
+  AccountSummarySchema,
   ChangePasswordBodySchema,
   ClientCreateBodySchema,
   ClientCreatedSchema,
@@ -41,6 +42,7 @@ export const usersEndpoints = {
   credentialsVerify: defineEndpoint(subjects.users.credentialsVerify, CredentialsVerifyRequestSchema, CredentialsVerifyResponseSchema),
   findByMobile: defineEndpoint(subjects.users.findByMobile, FindByMobileRequestSchema, MaybeAccountSchema),
   findByWecom: defineEndpoint(subjects.users.findByWecom, FindByWecomRequestSchema, MaybeAccountSchema),
+  createForWecom: defineEndpoint(subjects.users.createForWecom, FindByWecomRequestSchema, AccountSummarySchema),
   getById: defineEndpoint(subjects.users.getById, GetUserRequestSchema, MaybeAccountSchema),
   clientCreate: defineEndpoint(subjects.users.clientCreate, ClientCreateBodySchema, ClientCreatedSchema),
   clientList: defineEndpoint(subjects.users.clientList, Empty, ClientListSchema),

@@ -34,6 +34,7 @@ export const subjects = {
     credentialsVerify: 'users.credentials.verify',
     findByMobile: 'users.find.by-mobile',
     findByWecom: 'users.find.by-wecom',
+    createForWecom: 'users.create.for-wecom',
     getById: 'users.get',
     clientCreate: 'users.clients.create',
     clientList: 'users.clients.list',

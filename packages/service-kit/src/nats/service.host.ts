@@ -37,7 +37,7 @@ export interface EndpointContext {
 export type EndpointHandler<E extends EndpointDef> = (request: z.output<E['request']>, ctx: EndpointContext) => Promise<z.input<E['response']>>;
 
 export interface ServiceHost {
-  /** Registers a handler for the endpoint's subject in the service's queue group. */
+  /** Registers a handler for the endpoint's subject in the service's queue group; resolves once the server has it. */
   endpoint<E extends EndpointDef>(endpoint: E, handler: EndpointHandler<E>): Promise<void>;
   /** Requests being handled right now. */
   inFlight(): number;
@@ -86,6 +86,9 @@ export function createServiceHost(nc: NatsConnection, options: ServiceHostOption
           inFlight.add(work);
         },
       });
+      // Ready means the server knows the subscription: a request sent right after this
+      // resolves must not meet "no responders".
+      await nc.flush();
     },
     inFlight: () => inFlight.size,
     async stop() {

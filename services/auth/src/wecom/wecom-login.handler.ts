@@ -4,11 +4,13 @@ import type { LoginDeps } from '../login/password-login.service.js';
 import type { WecomClient } from './wecom.client.js';
 
 /** WeCom login: the code names a WeCom user, who must be linked to an account here. */
-export function registerWecomLoginHandler(host: ServiceHost, deps: LoginDeps, wecom: WecomClient | undefined): Promise<void> {
+export function registerWecomLoginHandler(host: ServiceHost, deps: LoginDeps, wecom: WecomClient | undefined, autoCreate: boolean): Promise<void> {
   return host.endpoint(authEndpoints.loginWecom, async ({ code }, ctx) => {
     if (wecom === undefined) throw new AppError('FEATURE_DISABLED', 'WeCom login is not configured on this server.');
     const wecomUserId = await wecom.userIdForCode(code);
-    const account = await requestEndpoint(deps.nc, usersEndpoints.findByWecom, { wecomUserId }, { headers: { 'x-request-id': ctx.requestId }, timeoutMs: deps.requestTimeoutMs });
+    const asCaller = { headers: { 'x-request-id': ctx.requestId }, timeoutMs: deps.requestTimeoutMs };
+    const found = await requestEndpoint(deps.nc, usersEndpoints.findByWecom, { wecomUserId }, asCaller);
+    const account = found ?? (autoCreate ? await requestEndpoint(deps.nc, usersEndpoints.createForWecom, { wecomUserId }, asCaller) : null);
     if (account === null) {
       await deps.events.publish('auth.login.failed', { wecomUserId, reason: 'unknown_wecom_user', method: 'wecom', clientIp: ctx.clientIp ?? null }, { correlationId: ctx.requestId });
       throw new AppError('AUTH_WECOM_UNKNOWN_USER');
