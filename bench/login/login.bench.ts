@@ -9,6 +9,7 @@
  * Run: pnpm bench:login   (BCRYPT_COST=10 CONCURRENCY=8 CONNECTIONS=8 DURATION=10)
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,16 @@ async function bcryptBound(): Promise<number> {
   const started = Date.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return done / ((Date.now() - started) / 1000);
+}
+
+/** CPU seconds a process has used so far (Linux /proc), to show where a login's time goes. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const root = repoRoot();
@@ -75,10 +86,14 @@ try {
 
   const bound = await bcryptBound();
   await autocannon({ url: `${gateway}/login/account`, connections: CONNECTIONS, duration: 2, ...request });
+  const processes = [...children.map((c) => ({ name: c.name, pid: c.pid })), { name: 'nats-server', pid: nats.pid }, { name: 'ferretdb', pid: ferret.pid }];
+  const before = processes.map((p) => cpuSeconds(p.pid));
   const result = await autocannon({ url: `${gateway}/login/account`, connections: CONNECTIONS, duration: DURATION, ...request });
+  const used = processes.map((p, i) => `${p.name} ${((cpuSeconds(p.pid) - (before[i] ?? 0)) * 1000 / Math.max(1, result.requests.total)).toFixed(1)} ms`);
   const logins = result.requests.average;
   console.log(`\nbcrypt cost ${COST}, ${CONCURRENCY} at a time:   ${bound.toFixed(1)} comparisons/s (the bound)`);
   console.log(`password logins, ${CONNECTIONS} connections: ${logins.toFixed(1)} logins/s  (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors})`);
+  console.log(`CPU per login: ${used.join(', ')}`);
   const ratio = logins / bound;
   console.log(`logins / bound: ${ratio.toFixed(2)}  (goal ≥ 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
 } finally {

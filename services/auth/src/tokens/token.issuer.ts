@@ -82,7 +82,8 @@ export function createTokenIssuer(options: {
       const family = issueOptions.family ?? randomUUID();
       const now = Math.floor(Date.now() / 1000);
       await options.refreshStore.put(hash, { userId, tenant, exp: now + options.refreshTtlSeconds, family, ...(issueOptions.clientId === undefined ? {} : { clientId: issueOptions.clientId }) });
-      const previous = await readJson(familyKey(family), FamilySchema);
+      // A new family has no record yet: skip the read on every fresh login.
+      const previous = issueOptions.family === undefined ? undefined : await readJson(familyKey(family), FamilySchema);
       const jtis = [...(previous?.jtis ?? []), access.jti].slice(-FAMILY_MEMORY);
       await options.refreshKv.put(familyKey(family), JSON.stringify({ jtis, current: hash }));
       return { accessToken: access.token, expiredTime: String(access.exp * 1000), refreshToken, jti: access.jti, expiresIn: options.accessTtlSeconds };

@@ -26,6 +26,8 @@ export async function recordFailure(deps: LockoutDeps, userId: string, now: Date
 
 /** A successful login or an unlock starts the count again. */
 export async function clearFailures(deps: LockoutDeps, userId: string): Promise<void> {
+  // Most logins follow no failure: a read is cheaper than a delete on both databases.
+  if ((await deps.failures.exists({ userId })) === null) return;
   await deps.failures.deleteMany({ userId });
 }
 
