@@ -12,3 +12,4 @@ export * from './health/metrics.registry.js';
 export * from './health/health.handlers.js';
 export * from './lifecycle/shutdown.sequence.js';
 export * from './lifecycle/run-until-signalled.js';
+export * from './runtime/service.runtime.js';

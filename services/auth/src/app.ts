@@ -1,18 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { kvBuckets, serviceNames } from '@jobwire/contracts';
-import {
-  connectNats,
-  createEventPublisher,
-  createHealthHandlers,
-  createLogger,
-  createMetricsRegistry,
-  createServiceHost,
-  createShutdownSequence,
-  isNatsUp,
-  startHealthServer,
-  type HealthServer,
-  type Logger,
-} from '@jobwire/service-kit';
+import { createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
 import { Kvm } from '@nats-io/kv';
 import { registerCaptchaHandlers } from './captcha/captcha.handler.js';
 import { CaptchaEntrySchema, type CaptchaDeps } from './captcha/captcha.service.js';
@@ -41,16 +29,12 @@ const REFRESH_BUCKET = 'refresh';
 const SMS_RATE_BUCKET = 'smsrate';
 const DAY_MS = 86_400_000;
 
-/** Composition root: NATS, the KV buckets auth owns, the endpoints, the probe listener. */
+/** Composition root: the runtime (NATS, probes), the KV buckets auth owns, the endpoints. */
 export async function buildAuthApp(config: AuthConfig, options: { logger?: Logger } = {}): Promise<AuthApp> {
   const logger = options.logger ?? createLogger({ name: 'auth', level: config.LOG_LEVEL });
-  const nc = await connectNats({ url: config.NATS_URL, name: `auth-${config.INSTANCE_ID}`, logger });
-  const registry = createMetricsRegistry({ service: 'auth' });
-  const host = createServiceHost(nc, { name: serviceNames.auth, version: AUTH_VERSION, logger, registry });
-  const events = createEventPublisher(nc, { source: 'jobwire/auth', logger });
+  const runtime = await createServiceRuntime({ name: serviceNames.auth, version: AUTH_VERSION, config, logger });
+  const { nc, host, events } = runtime;
   const kvm = new Kvm(nc);
-  let health: HealthServer | undefined;
-  let stopping = false;
 
   return {
     async start() {
@@ -63,7 +47,6 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
         kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1 }),
         kvm.create(kvBuckets.authcode.name, { ttl: kvBuckets.authcode.ttlMs, history: 1 }),
       ]);
-      await events.ensureStream();
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
       const tokens = createTokenIssuer({
         secret: config.JWT_SECRET,
@@ -105,22 +88,8 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);
-      health = await startHealthServer({
-        port: config.HEALTH_PORT,
-        host: config.HEALTH_HOST,
-        logger,
-        handlers: createHealthHandlers({ registry, checks: { nats: () => isNatsUp(nc) }, isStopping: () => stopping }),
-      });
-      logger.info({ healthPort: health.port, captchas: config.CAPTCHA_ENABLED }, 'auth service started');
-      return { healthPort: health.port };
+      return { healthPort: await runtime.startProbes() };
     },
-    async stop() {
-      stopping = true;
-      const shutdown = createShutdownSequence(logger);
-      shutdown.add('stop taking requests and finish in-flight ones', () => host.stop());
-      shutdown.add('drain NATS', () => nc.drain());
-      shutdown.add('close the probe listener', () => health?.close());
-      await shutdown.run(config.SHUTDOWN_TIMEOUT_MS);
-    },
+    stop: () => runtime.stop(),
   };
 }

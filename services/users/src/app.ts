@@ -1,26 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { serviceNames } from '@jobwire/contracts';
-import {
-  closeMongo,
-  connectMongo,
-  connectNats,
-  createEventPublisher,
-  createHealthHandlers,
-  createIdGenerator,
-  createLogger,
-  createMetricsRegistry,
-  createServiceHost,
-  createShutdownSequence,
-  isMongoUp,
-  isNatsUp,
-  startHealthServer,
-  type HealthServer,
-  type Logger,
-} from '@jobwire/service-kit';
+import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
-import type { UsersConfig } from './config.js';
 import { clientModel } from './clients/client.model.js';
 import { registerClientsHandlers } from './clients/clients.handlers.js';
+import type { UsersConfig } from './config.js';
 import { registerContextHandlers } from './context/context.handlers.js';
 import { registerCredentialsHandler } from './credentials/credentials.handler.js';
 import { registerCurrentUserHandler } from './current-user/current-user.handler.js';
@@ -38,30 +22,25 @@ export interface UsersApp {
 
 export const USERS_VERSION = '0.1.0';
 
-/** Composition root: NATS, Mongo, the endpoints, the probe listener. */
+/** Composition root: the runtime (NATS, Mongo, probes), the models and the endpoints. */
 export async function buildUsersApp(config: UsersConfig, options: { logger?: Logger } = {}): Promise<UsersApp> {
   const logger = options.logger ?? createLogger({ name: 'users', level: config.LOG_LEVEL });
-  const nc = await connectNats({ url: config.NATS_URL, name: `users-${config.INSTANCE_ID}`, logger });
-  const mongo = await connectMongo({ url: config.MONGO_URL, logger });
+  const runtime = await createServiceRuntime({ name: serviceNames.users, version: USERS_VERSION, config, logger });
+  const mongo = runtime.mongo!;
+  const { host, events } = runtime;
   const users = userModel(mongo);
   const failures = loginFailureModel(mongo);
   const clients = clientModel(mongo);
-  const registry = createMetricsRegistry({ service: 'users' });
-  const host = createServiceHost(nc, { name: serviceNames.users, version: USERS_VERSION, logger, registry });
-  const events = createEventPublisher(nc, { source: 'jobwire/users', logger });
   const ids = createIdGenerator(config.INSTANCE_ID);
   const lockout: LockoutDeps = {
     users,
     failures,
     policy: { maxFailures: config.LOCKOUT_MAX_FAILURES, windowMs: config.LOCKOUT_WINDOW_SECONDS * 1000, lockMs: config.LOCKOUT_SECONDS * 1000 },
   };
-  let health: HealthServer | undefined;
-  let stopping = false;
 
   return {
     async start() {
       await Promise.all([users.init(), failures.init(), clients.init()]);
-      await events.ensureStream();
       await seedAdmin({ users, ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID, logger }, config.ADMIN_PASSWORD);
       const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_COST);
       await registerCredentialsHandler(host, {
@@ -76,23 +55,8 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerUnlockHandler(host, lockout, events);
       await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);
       await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
-      health = await startHealthServer({
-        port: config.HEALTH_PORT,
-        host: config.HEALTH_HOST,
-        logger,
-        handlers: createHealthHandlers({ registry, checks: { nats: () => isNatsUp(nc), mongo: () => isMongoUp(mongo) }, isStopping: () => stopping }),
-      });
-      logger.info({ healthPort: health.port }, 'users service started');
-      return { healthPort: health.port };
+      return { healthPort: await runtime.startProbes() };
     },
-    async stop() {
-      stopping = true;
-      const shutdown = createShutdownSequence(logger);
-      shutdown.add('stop taking requests and finish in-flight ones', () => host.stop());
-      shutdown.add('drain NATS', () => nc.drain());
-      shutdown.add('close Mongo', () => closeMongo(mongo));
-      shutdown.add('close the probe listener', () => health?.close());
-      await shutdown.run(config.SHUTDOWN_TIMEOUT_MS);
-    },
+    stop: () => runtime.stop(),
   };
 }
