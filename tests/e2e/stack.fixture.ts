@@ -57,12 +57,12 @@ export interface Stack {
 
 let userSeq = 0;
 
-export async function startStack(authEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(authEnv: Record<string, string> = {}, usersEnv: Record<string, string> = {}): Promise<Stack> {
   const nats = await startIsolatedNats();
   const dbName = uniqueDatabaseName('e2e');
   const secret = randomBytes(32).toString('hex');
   const users: UsersApp = await buildUsersApp(
-    loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: '4', HEALTH_PORT: '0', LOG_LEVEL: 'silent' }),
+    loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: '4', HEALTH_PORT: '0', LOG_LEVEL: 'silent', ...usersEnv }),
     { logger },
   );
   await users.start();

@@ -11,6 +11,8 @@ import { registerCurrentUserHandler } from './current-user/current-user.handler.
 import { loginFailureModel } from './lockout/login-failure.model.js';
 import type { LockoutDeps } from './lockout/lockout.service.js';
 import { registerLookupHandlers } from './lookup/lookup.handlers.js';
+import { registrationModel } from './registration/registration.model.js';
+import { registerRegistrationHandlers } from './registration/registration.handlers.js';
 import { seedAdmin } from './seed/admin.seed.js';
 import { registerUnlockHandler } from './unlock/unlock.handler.js';
 import { userModel } from './user.model.js';
@@ -31,6 +33,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
   const users = userModel(mongo);
   const failures = loginFailureModel(mongo);
   const clients = clientModel(mongo);
+  const registrations = registrationModel(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
   const lockout: LockoutDeps = {
     users,
@@ -40,7 +43,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
 
   return {
     async start() {
-      await Promise.all([users.init(), failures.init(), clients.init()]);
+      await Promise.all([users.init(), failures.init(), clients.init(), registrations.init()]);
       await seedAdmin({ users, ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID, logger }, config.ADMIN_PASSWORD);
       const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_COST);
       await registerCredentialsHandler(host, {
@@ -55,6 +58,24 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerUnlockHandler(host, lockout, events);
       await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);
       await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
+      await registerRegistrationHandlers(
+        host,
+        {
+          nc: runtime.nc,
+          users,
+          registrations,
+          lockout,
+          events,
+          ids,
+          open: config.REGISTRATION_OPEN,
+          bcryptCost: config.BCRYPT_COST,
+          minPasswordLength: config.PASSWORD_MIN_LENGTH,
+          tenantId: config.DEFAULT_TENANT_ID,
+          timeZone: config.DEFAULT_TIMEZONE,
+          requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        },
+        { users, events, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH, defaultPassword: config.DEFAULT_PASSWORD },
+      );
       return { healthPort: await runtime.startProbes() };
     },
     stop: () => runtime.stop(),

@@ -15,6 +15,10 @@ export const usersConfigSchema = z
     LOCKOUT_SECONDS: z.coerce.number().int().min(10).max(30 * 86_400).default(1800),
     DEFAULT_TENANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('1'),
     DEFAULT_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
+    REGISTRATION_OPEN: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+    /** What reset mode 2 restores; exempt from the policy, and the account must change it. */
+    DEFAULT_PASSWORD: z.string().min(1).max(72).default('123456'),
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(64).default(8),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.BCRYPT_COST < 10) {

@@ -18,6 +18,8 @@ export interface UserDocument {
   positionIds: string[];
   wecomUserId: string | null;
   lockedUntil: Date | null;
+  /** Set when an administrator restored the default password; cleared by a change. */
+  passwordExpired: boolean;
   createTime: Date;
   updateTime: Date;
 }
@@ -41,6 +43,7 @@ const userSchema = new Schema<UserDocument>(
     positionIds: { type: [String], default: [] },
     wecomUserId: { type: String, default: null },
     lockedUntil: { type: Date, default: null },
+    passwordExpired: { type: Boolean, default: false },
   },
   { collection: 'users', timestamps: { createdAt: 'createTime', updatedAt: 'updateTime' }, versionKey: false },
 );

@@ -127,7 +127,7 @@ describe('users service', () => {
       const me = await requestEndpoint(nc, usersEndpoints.currentUser, {}, { headers: { [natsHeaders.userId]: id } });
       expect(me).toMatchObject({ id, username: 'heidi', phone: '13900000001', status: 1 });
       expect(me.createTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-      expect(JSON.stringify(me)).not.toContain('password');
+      expect(JSON.stringify(me)).not.toMatch(/passwordHash|\$2[aby]\$/);
       expect(await requestEndpoint(nc, usersEndpoints.findByMobile, { mobile: '13900000001' })).toMatchObject({ id, account: 'heidi' });
       expect(await requestEndpoint(nc, usersEndpoints.findByMobile, { mobile: '13900000009' })).toBeNull();
     });
@@ -135,6 +135,9 @@ describe('users service', () => {
     it('refuses a second account with the same mobile', async () => {
       await makeUser('ivan', 'ivan-pass-1', { mobile: '13900000002' });
       await expect(makeUser('judy', 'judy-pass-1', { mobile: '13900000002' })).rejects.toMatchObject({ code: 11000 });
+      // Two registrations racing for one mobile: exactly one insert wins.
+      const racing = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => makeUser(`racer${i}`, 'racer-pass-1', { mobile: '13900000004' })));
+      expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       // Accounts without a mobile do not collide.
       await makeUser('ken', 'ken-pass-1');
       await makeUser('leo', 'leo-pass-1');

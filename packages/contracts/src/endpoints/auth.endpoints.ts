@@ -18,7 +18,7 @@ import {
   ScanConfirmBodySchema,
   ScanPollBodySchema,
   ScanStatusSchema,
-  SendSmsQuerySchema,
+  SmsSendRequestSchema,
   SmsVerifyRequestSchema,
   SmsVerifyResponseSchema,
   ThirdPartyCodeQuerySchema,
@@ -32,7 +32,7 @@ import { NullSchema, TrueSchema } from '../schemas/common.schema.js';
 export const authEndpoints = {
   captchaCreate: defineEndpoint(subjects.auth.captchaCreate, CaptchaCreateRequestSchema, CaptchaCreateResponseSchema),
   captchaOpen: defineEndpoint(subjects.auth.captchaOpen, RequestIdQuerySchema, CaptchaOpenSchema),
-  smsSend: defineEndpoint(subjects.auth.smsSend, SendSmsQuerySchema, NullSchema),
+  smsSend: defineEndpoint(subjects.auth.smsSend, SmsSendRequestSchema, NullSchema),
   smsVerify: defineEndpoint(subjects.auth.smsVerify, SmsVerifyRequestSchema, SmsVerifyResponseSchema),
   loginPassword: defineEndpoint(subjects.auth.loginPassword, PasswordLoginRequestSchema, TokenPairSchema),
   loginMobile: defineEndpoint(subjects.auth.loginMobile, MobileLoginBodySchema, TokenPairSchema),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../nats/endpoint.js';
 import { subjects } from '../nats/subjects.js';
+import { SendSmsQuerySchema } from '../schemas/auth.schema.js';
 import { NullSchema } from '../schemas/common.schema.js';
 import {
   AccountSummarySchema,
@@ -43,6 +44,7 @@ export const usersEndpoints = {
   findByMobile: defineEndpoint(subjects.users.findByMobile, FindByMobileRequestSchema, MaybeAccountSchema),
   findByWecom: defineEndpoint(subjects.users.findByWecom, FindByWecomRequestSchema, MaybeAccountSchema),
   createForWecom: defineEndpoint(subjects.users.createForWecom, FindByWecomRequestSchema, AccountSummarySchema),
+  smsSend: defineEndpoint(subjects.users.smsSend, SendSmsQuerySchema, NullSchema),
   getById: defineEndpoint(subjects.users.getById, GetUserRequestSchema, MaybeAccountSchema),
   clientCreate: defineEndpoint(subjects.users.clientCreate, ClientCreateBodySchema, ClientCreatedSchema),
   clientList: defineEndpoint(subjects.users.clientList, Empty, ClientListSchema),

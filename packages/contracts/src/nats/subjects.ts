@@ -35,6 +35,7 @@ export const subjects = {
     findByMobile: 'users.find.by-mobile',
     findByWecom: 'users.find.by-wecom',
     createForWecom: 'users.create.for-wecom',
+    smsSend: 'users.sms.send',
     getById: 'users.get',
     clientCreate: 'users.clients.create',
     clientList: 'users.clients.list',

@@ -82,7 +82,7 @@ export const ibpsRoutes: readonly RouteDef[] = [
   ibpsRoute({ id: 'ibps.user.registerGet', method: 'get', paths: ['/user/register/get'], summary: 'The registration of a mobile number', tag: 'users', auth: 'none', endpoint: usersEndpoints.registrationGet, query: RegistrationQuerySchema }),
   ibpsRoute({ id: 'ibps.user.register', method: 'post', paths: ['/user/register'], summary: 'Register an account with an SMS code', tag: 'users', auth: 'none', endpoint: usersEndpoints.register, body: RegisterBodySchema }),
   ibpsRoute({ id: 'ibps.user.resetPasswd', method: 'post', paths: ['/user/reset/passwd'], summary: 'Reset a forgotten password with an SMS code', tag: 'users', auth: 'none', endpoint: usersEndpoints.passwordReset, body: RegisterBodySchema }),
-  ibpsRoute({ id: 'ibps.user.sendSms', method: 'get', paths: ['/user/send/sms'], summary: 'Send an SMS code for registration (forget=false) or password reset (forget=true)', tag: 'users', auth: 'none', endpoint: authEndpoints.smsSend, query: SendSmsQuerySchema }),
+  ibpsRoute({ id: 'ibps.user.sendSms', method: 'get', paths: ['/user/send/sms'], summary: 'Send an SMS code for registration (forget=false) or password reset (forget=true)', tag: 'users', auth: 'none', endpoint: usersEndpoints.smsSend, query: SendSmsQuerySchema }),
   ibpsRoute({ id: 'ibps.user.changePasswd', method: 'post', paths: ['/user/change/passwd'], summary: 'Change, set or restore passwords', tag: 'users', auth: 'user', endpoint: usersEndpoints.passwordChange, body: ChangePasswordBodySchema }),
   ibpsRoute({ id: 'ibps.captcha.open', method: 'get', paths: ['/captcha/open'], summary: 'Are captchas enabled?', tag: 'login', auth: 'none', endpoint: authEndpoints.captchaOpen, query: RequestIdQuerySchema }),
   ibpsRoute({

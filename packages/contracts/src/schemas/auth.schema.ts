@@ -104,6 +104,8 @@ export const LogoutRequestSchema = z.object({});
 export const SendSmsQuerySchema = z.object({ mobile: MobileSchema, forget: QueryBooleanSchema.default(false) });
 
 export const SmsPurposeSchema = z.enum(['login', 'register', 'forget']);
+/** `auth.sms.send`: the users service asks for a code of a purpose (it has checked the mobile). */
+export const SmsSendRequestSchema = z.object({ mobile: MobileSchema, purpose: z.enum(['login', 'register', 'forget']) });
 export const SmsVerifyRequestSchema = z.object({ mobile: MobileSchema, purpose: SmsPurposeSchema, code: z.string().max(16) });
 export const SmsVerifyResponseSchema = z.object({ valid: z.boolean() });
 

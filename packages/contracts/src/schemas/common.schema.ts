@@ -31,8 +31,14 @@ export const AccountNameSchema = z
 
 export const PasswordInputSchema = z.string().min(1, 'is required').max(128, 'must be at most 128 characters');
 
-/** A new password: the policy the users service enforces on top (letters and digits) is checked there. */
-export const NewPasswordSchema = z.string().min(6, 'must be at least 6 characters').max(64, 'must be at most 64 characters');
+/**
+ * A new password. bcrypt reads only 72 bytes, so longer ones are refused rather than cut;
+ * the users service applies the rest of the policy (length, common passwords).
+ */
+export const NewPasswordSchema = z
+  .string()
+  .min(1, 'is required')
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes (bcrypt reads no more)');
 
 /** Captcha answers and SMS codes as typed by a person; empty when captchas are off. */
 export const CaptchaAnswerSchema = z.string().max(16, 'must be at most 16 characters');

@@ -9,6 +9,8 @@ export const CurrentUserSchema = z.object({
   status: z.union([z.literal(0), z.literal(1)]).meta({ description: '1 unlocked, 0 locked' }),
   createTime: OpenJobDateTimeSchema,
   updateTime: OpenJobDateTimeSchema,
+  /** True after an administrator restored the default password, until it is changed. */
+  passwordExpired: z.boolean(),
 });
 
 const nullableString = z.string().nullable();

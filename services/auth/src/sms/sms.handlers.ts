@@ -6,9 +6,9 @@ import { verifyOtp } from './otp.service.js';
 import { sendSmsCode, type SmsDeps } from './sms.service.js';
 
 export async function registerSmsHandlers(host: ServiceHost, sms: SmsDeps, login: LoginDeps): Promise<void> {
-  // IBPS: forget=true is a password reset code, otherwise a registration code.
-  await host.endpoint(authEndpoints.smsSend, async ({ mobile, forget }, ctx) => {
-    await sendSmsCode(sms, { mobile, purpose: forget ? 'forget' : 'register' }, ctx);
+  // The users service asks for registration and reset codes once it has checked the mobile.
+  await host.endpoint(authEndpoints.smsSend, async ({ mobile, purpose }, ctx) => {
+    await sendSmsCode(sms, { mobile, purpose }, ctx);
     return null;
   });
   await host.endpoint(authEndpoints.smsVerify, async ({ mobile, purpose, code }) => ({ valid: await verifyOtp(sms.otp, purpose, mobile, code) }));

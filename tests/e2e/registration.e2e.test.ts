@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../harness/index.js';
+import { ADMIN_PASSWORD, call, post, startSmsReceiver, startStack, type Answer, type Stack } from './stack.fixture.js';
+
+const IBPS = '/ibps/oauth2/v3';
+const HASH = /\$2[aby]\$/;
+
+describe('registration, password reset and password change', () => {
+  let stack: Stack;
+  let sms: Awaited<ReturnType<typeof startSmsReceiver>>;
+  let gateway: string;
+  let seq = 0;
+  const bodies: Answer[] = [];
+  const nextMobile = () => `1360000${String((seq += 1)).padStart(4, '0')}`;
+  const record = async (answer: Promise<Answer>) => {
+    const got = await answer;
+    bodies.push(got);
+    return got;
+  };
+  const codeFor = async (mobile: string, purpose: string) =>
+    String((await eventually(() => sms.received.filter((m) => m.mobile === mobile && m.purpose === purpose).at(-1), 3000, `an SMS to ${mobile}`)).code);
+  const sendCode = (mobile: string, forget: boolean) => record(call(`${gateway}${IBPS}/user/send/sms?mobile=${mobile}&forget=${String(forget)}`));
+  const registerBody = (mobile: string, validCode: string, passWd = 'blue-harbour-77') => ({ fullName: '李四', gender: 'male', mobile, passWd, company: 'Acme', area: 'GZ', dataChk: '', validCode });
+  const login = (username: string, password: string) => record(post(`${gateway}/login/account`, { username, password, deviceId: 'reg-tests' }));
+  const tokenOf = async (username: string, password: string) => ((await login(username, password)).body.data as { accessToken: string }).accessToken;
+  const changePasswd = (token: string, body: object) => record(post(`${gateway}${IBPS}/user/change/passwd`, body, { authorization: `Bearer ${token}` }));
+
+  beforeAll(async () => {
+    sms = await startSmsReceiver();
+    stack = await startStack({ CAPTCHA_ENABLED: 'false', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_IP_HOURLY_LIMIT: '1000' }, { REGISTRATION_OPEN: 'true' });
+    gateway = stack.gateways[0]!;
+  });
+
+  afterAll(async () => {
+    // No response anywhere carried a password hash.
+    for (const answer of bodies) expect(answer.bytes.toString()).not.toMatch(HASH);
+    await stack?.stop();
+    await sms?.stop();
+  });
+
+  it('registers with an SMS code: the account is the mobile, the registration can be read back, and the account logs in', async () => {
+    expect((await record(call(`${gateway}${IBPS}/user/open`))).body).toMatchObject({ state: 200, data: true });
+    const mobile = nextMobile();
+    expect((await sendCode(mobile, false)).body).toMatchObject({ state: 200, data: null });
+    const created = await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, await codeFor(mobile, 'register'))));
+    expect(created.body).toMatchObject({ state: 200, data: { id: expect.stringMatching(/^\d+$/), account: mobile } });
+    const read = await record(call(`${gateway}${IBPS}/user/register/get?mobile=${mobile}`));
+    expect(read.body).toMatchObject({ state: 200, data: { fullName: '李四', gender: 'male', mobile, company: 'Acme', area: 'GZ', status: 'registered' } });
+    expect((await login(mobile, 'blue-harbour-77')).body).toMatchObject({ code: 200 });
+    expect((await record(call(`${gateway}${IBPS}/user/register/get?mobile=13999999999`))).body).toMatchObject({ state: 200, data: null });
+  });
+
+  it('refuses a wrong code, and a right code twice', async () => {
+    const mobile = nextMobile();
+    await sendCode(mobile, false);
+    const code = await codeFor(mobile, 'register');
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect((await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, wrong)))).body).toMatchObject({ state: 2 });
+    expect((await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, code)))).body).toMatchObject({ state: 200 });
+    expect((await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, code)))).body.state).not.toBe(200);
+  });
+
+  it('refuses a registration code for a mobile that already has an account', async () => {
+    const mobile = nextMobile();
+    await stack.createUser(`taken-${mobile}`, 'some-pass-word', { mobile });
+    expect((await sendCode(mobile, false)).body).toMatchObject({ state: 409 });
+  });
+
+  it('refuses weak and over-long passwords, naming the rule', async () => {
+    const mobile = nextMobile();
+    await sendCode(mobile, false);
+    const code = await codeFor(mobile, 'register');
+    const common = await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, code, 'password1')));
+    expect(common.body).toMatchObject({ state: 2 });
+    expect(String(common.body.message)).toContain('common');
+    const long = await record(post(`${gateway}${IBPS}/user/register`, registerBody(mobile, code, 'é'.repeat(40))));
+    expect(long.body).toMatchObject({ state: 400 });
+    expect(String(long.body.cause)).toContain('72 bytes');
+  });
+
+  it('resets a forgotten password with a forget code; a mobile without an account gets the same answer and no SMS', async () => {
+    const mobile = nextMobile();
+    await stack.createUser(`reset-${mobile}`, 'old-pass-word-1', { mobile });
+    expect((await sendCode(mobile, true)).body).toMatchObject({ state: 200, data: null });
+    const reset = await record(post(`${gateway}${IBPS}/user/reset/passwd`, registerBody(mobile, await codeFor(mobile, 'forget'), 'new-pass-word-2')));
+    expect(reset.body).toMatchObject({ state: 200, data: null });
+    expect((await login(`reset-${mobile}`, 'new-pass-word-2')).body).toMatchObject({ code: 200 });
+
+    const nobody = nextMobile();
+    const before = sms.received.length;
+    expect((await sendCode(nobody, true)).body).toMatchObject({ state: 200, data: null });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sms.received.slice(before).some((m) => m.mobile === nobody)).toBe(false);
+  });
+
+  it('changes one’s own password only with the right current one and a matching repeat', async () => {
+    const id = await stack.createUser('pia', 'pia-pass-word-1');
+    const token = await tokenOf('pia', 'pia-pass-word-1');
+    expect((await changePasswd(token, { userIds: [id], primitivePassword: 'wrong', newPassword: 'pia-pass-word-2', repeatPassword: 'pia-pass-word-2', reset: 0 })).body).toMatchObject({ state: 2 });
+    expect((await changePasswd(token, { userIds: [id], primitivePassword: 'pia-pass-word-1', newPassword: 'pia-pass-word-2', repeatPassword: 'pia-pass-word-3', reset: 0 })).body).toMatchObject({ state: 2 });
+    expect((await changePasswd(token, { userIds: [id], primitivePassword: 'pia-pass-word-1', newPassword: 'pia-pass-word-2', repeatPassword: 'pia-pass-word-2', reset: 0 })).body).toMatchObject({ state: 200 });
+    expect((await login('pia', 'pia-pass-word-2')).body).toMatchObject({ code: 200 });
+  });
+
+  it('lets only an administrator set or restore passwords; a batch with an unknown id changes nothing', async () => {
+    const quinn = await stack.createUser('quinn', 'quinn-pass-1');
+    const rosa = await stack.createUser('rosa', 'rosa-pass-11');
+    const quinnToken = await tokenOf('quinn', 'quinn-pass-1');
+    expect((await changePasswd(quinnToken, { userIds: [rosa], newPassword: 'taken-over-1', repeatPassword: 'taken-over-1', reset: 1 })).body).toMatchObject({ state: 403 });
+    expect((await changePasswd(quinnToken, { userIds: [rosa], reset: 2 })).body).toMatchObject({ state: 403 });
+
+    const admin = await tokenOf('admin', ADMIN_PASSWORD);
+    const batch = await changePasswd(admin, { userIds: [quinn, '999999999999999999'], newPassword: 'set-by-admin-1', repeatPassword: 'set-by-admin-1', reset: 1 });
+    expect(batch.body).toMatchObject({ state: 404 });
+    expect((await login('quinn', 'quinn-pass-1')).body).toMatchObject({ code: 200 });
+
+    expect((await changePasswd(admin, { userIds: [quinn, rosa], reset: 2 })).body).toMatchObject({ state: 200 });
+    const restored = await tokenOf('rosa', '123456');
+    const me = await record(call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${restored}` } }));
+    expect(me.body).toMatchObject({ code: 200, data: { username: 'rosa', passwordExpired: true } });
+  });
+});
+
+describe('when registration is closed', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ CAPTCHA_ENABLED: 'false' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('says so and refuses registration codes and registrations with state 501', async () => {
+    const gateway = stack.gateways[0]!;
+    expect((await call(`${gateway}${IBPS}/user/open`)).body).toMatchObject({ state: 200, data: false });
+    expect((await call(`${gateway}${IBPS}/user/send/sms?mobile=13500000001`)).body).toMatchObject({ state: 501 });
+    const body = { fullName: 'x', mobile: '13500000001', passWd: 'blue-harbour-77', validCode: '123456' };
+    expect((await post(`${gateway}${IBPS}/user/register`, body)).body).toMatchObject({ state: 501 });
+  });
+});
