@@ -105,6 +105,8 @@ describe('users and jobs bodies', () => {
     const valid = { fullName: '张三', gender: 'male', mobile: '13588888888', passWd: 'secret1', company: 'Acme', area: 'GZ', validCode: '123456' };
     expect(RegisterBodySchema.safeParse(valid).success).toBe(true);
     expect(RegisterBodySchema.safeParse({ ...valid, mobile: '+1 555' }).success).toBe(false);
+    expect(RegisterBodySchema.safeParse({ ...valid, mobile: '+8613588888888' }).success).toBe(true);
+    expect(RegisterBodySchema.safeParse({ ...valid, mobile: '1358888888' }).success).toBe(false);
     expect(RegisterBodySchema.safeParse({ ...valid, validCode: { $gt: '' } }).success).toBe(false);
   });
 

@@ -155,6 +155,9 @@ describe('users service', () => {
       if (!admin.ok) throw new Error('admin login failed');
       const read = await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'olga' }, { headers: { [natsHeaders.userId]: admin.user.id } });
       expect(read.user.id).toBe(id);
+      const stranger = await makeUser('sven', 'sven-pass-1', { tenantId: '2' });
+      await expect(requestEndpoint(nc, usersEndpoints.contextGet, { username: 'sven' }, { headers: { [natsHeaders.userId]: admin.user.id } })).rejects.toMatchObject({ key: 'USERS_TENANT_FORBIDDEN' });
+      expect(stranger).toMatch(/^\d+$/);
       expect(await requestEndpoint(nc, usersEndpoints.contextDefault, {}, asOlga)).toMatchObject({ user: { id } });
       await expect(requestEndpoint(nc, usersEndpoints.contextDefault, { tenantId: '99' }, asOlga)).rejects.toMatchObject({ key: 'USERS_TENANT_FORBIDDEN' });
     });

@@ -18,9 +18,10 @@ export const DeviceIdSchema = z
   .regex(/^[A-Za-z0-9._:-]+$/, 'may contain letters, digits and . _ : - only')
   .meta({ description: 'A client session id chosen by the client.', example: '80c71a92-a2e6-4320-3bbe-38cfd6b19ab4' });
 
+/** An 11-digit mainland China mobile number, or an E.164 number (+ and 7-15 digits). */
 export const MobileSchema = z
   .string()
-  .regex(/^1\d{10}$/, 'must be an 11-digit mobile number starting with 1')
+  .regex(/^(1\d{10}|\+[1-9]\d{6,14})$/, 'must be an 11-digit mobile number starting with 1, or an E.164 number such as +8613588888888')
   .meta({ example: '13588888888' });
 
 export const AccountNameSchema = z

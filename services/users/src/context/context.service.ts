@@ -44,7 +44,7 @@ export function buildContext(user: UserDocument, now: Date, timeZone: string): U
   };
 }
 
-/** A user reads their own context; an administrator may read anyone's. */
+/** A user reads their own context; an administrator may read anyone's in their tenant. */
 export async function contextFor(users: UserModel, actorId: string | undefined, username: string, now: Date, timeZone: string): Promise<UserContext> {
   if (actorId === undefined) throw new AppError('AUTH_TOKEN_MISSING');
   const [actor, target] = await Promise.all([users.findById(actorId).lean(), users.findOne({ account: username }).lean()]);
@@ -54,6 +54,7 @@ export async function contextFor(users: UserModel, actorId: string | undefined, 
     throw new AppError('FORBIDDEN', 'You may read only your own context.');
   }
   if (target._id !== actor._id && !actor.isSuper) throw new AppError('FORBIDDEN', 'You may read only your own context.');
+  if (target._id !== actor._id && target.tenantId !== actor.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN', 'That user belongs to another tenant.');
   return buildContext(target, now, timeZone);
 }
 
