@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serviceNames } from '@jobwire/contracts';
 import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
+import { registerAdminUsersHandlers } from './admin/admin-users.handlers.js';
 import { clientModel } from './clients/client.model.js';
 import { registerClientsHandlers } from './clients/clients.handlers.js';
 import type { UsersConfig } from './config.js';
@@ -76,6 +77,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
         },
         { users, events, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH, defaultPassword: config.DEFAULT_PASSWORD },
       );
+      await registerAdminUsersHandlers(host, { users, lockout, events, ids, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH });
       return { healthPort: await runtime.startProbes() };
     },
     stop: () => runtime.stop(),

@@ -19,7 +19,7 @@ export interface UserDocument {
   wecomUserId: string | null;
   lockedUntil: Date | null;
   /** Set when an administrator restored the default password; cleared by a change. */
-  passwordExpired: boolean;
+  passwordExpired?: boolean | undefined;
   createTime: Date;
   updateTime: Date;
 }

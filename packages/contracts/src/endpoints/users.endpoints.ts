@@ -2,9 +2,17 @@ import { z } from 'zod';
 import { defineEndpoint } from '../nats/endpoint.js';
 import { subjects } from '../nats/subjects.js';
 import { SendSmsQuerySchema } from '../schemas/auth.schema.js';
-import { NullSchema } from '../schemas/common.schema.js';
+import { NullSchema, TrueSchema } from '../schemas/common.schema.js';
 import {
   AccountSummarySchema,
+  AdminLockRequestSchema,
+  AdminUserCreateBodySchema,
+  AdminUserIdParamsSchema,
+  AdminUserListQuerySchema,
+  AdminUserPageSchema,
+  AdminUserSchema,
+  AdminUserUpdateRequestSchema,
+  ClientIdParamsSchema,
   ChangePasswordBodySchema,
   ClientCreateBodySchema,
   ClientCreatedSchema,
@@ -45,6 +53,13 @@ export const usersEndpoints = {
   findByWecom: defineEndpoint(subjects.users.findByWecom, FindByWecomRequestSchema, MaybeAccountSchema),
   createForWecom: defineEndpoint(subjects.users.createForWecom, FindByWecomRequestSchema, AccountSummarySchema),
   smsSend: defineEndpoint(subjects.users.smsSend, SendSmsQuerySchema, NullSchema),
+  adminCreate: defineEndpoint(subjects.users.adminCreate, AdminUserCreateBodySchema, AdminUserSchema),
+  adminList: defineEndpoint(subjects.users.adminList, AdminUserListQuerySchema, AdminUserPageSchema),
+  adminGet: defineEndpoint(subjects.users.adminGet, AdminUserIdParamsSchema, AdminUserSchema),
+  adminUpdate: defineEndpoint(subjects.users.adminUpdate, AdminUserUpdateRequestSchema, AdminUserSchema),
+  adminLock: defineEndpoint(subjects.users.adminLock, AdminLockRequestSchema, AdminUserSchema),
+  adminDelete: defineEndpoint(subjects.users.adminDelete, AdminUserIdParamsSchema, TrueSchema),
+  clientDelete: defineEndpoint(subjects.users.clientDelete, ClientIdParamsSchema, TrueSchema),
   getById: defineEndpoint(subjects.users.getById, GetUserRequestSchema, MaybeAccountSchema),
   clientCreate: defineEndpoint(subjects.users.clientCreate, ClientCreateBodySchema, ClientCreatedSchema),
   clientList: defineEndpoint(subjects.users.clientList, Empty, ClientListSchema),

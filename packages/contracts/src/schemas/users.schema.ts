@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountNameSchema, DeviceIdSchema, IdListSchema, IdSchema, MobileSchema, NewPasswordSchema, OpenJobDateTimeSchema, PasswordInputSchema } from './common.schema.js';
+import { AccountNameSchema, DeviceIdSchema, IdListSchema, IdSchema, MobileSchema, NewPasswordSchema, OpenJobDateTimeSchema, PageQueryShape, PasswordInputSchema } from './common.schema.js';
 
 /** `GET /openJobUser/currentUser`: never the password hash, though the original showed one. */
 export const CurrentUserSchema = z.object({
@@ -141,3 +141,57 @@ export const ClientListSchema = z.array(ClientSchema);
 /** Without a secret: does the client exist? With one: is it the client's secret? */
 export const ClientVerifyRequestSchema = z.object({ clientId: z.string().min(1).max(64), clientSecret: z.string().min(1).max(256).optional() });
 export const ClientVerifyResponseSchema = z.object({ ok: z.boolean(), name: z.string().nullable() });
+
+/** A user as the admin API shows it: everything but the hash. */
+export const AdminUserSchema = z.object({
+  id: z.string(),
+  account: z.string(),
+  fullName: z.string().nullable(),
+  mobile: z.string().nullable(),
+  email: z.string().nullable(),
+  gender: z.string().nullable(),
+  status: z.enum(['active', 'disabled']),
+  locked: z.boolean(),
+  lockedUntil: z.iso.datetime().nullable(),
+  isSuper: z.boolean(),
+  tenantId: z.string().nullable(),
+  orgId: z.string().nullable(),
+  roleIds: z.array(z.string()),
+  positionIds: z.array(z.string()),
+  wecomUserId: z.string().nullable(),
+  passwordExpired: z.boolean(),
+  createTime: z.iso.datetime(),
+  updateTime: z.iso.datetime(),
+});
+
+const userFields = {
+  fullName: z.string().min(1).max(64).optional(),
+  mobile: MobileSchema.nullable().optional().meta({ description: 'null removes the mobile' }),
+  email: z.email('must be an e-mail address').max(128).nullable().optional(),
+  gender: GenderSchema.nullable().optional(),
+  orgId: IdSchema.nullable().optional(),
+  roleIds: z.array(IdSchema).max(50).optional(),
+  positionIds: z.array(IdSchema).max(50).optional(),
+  wecomUserId: z.string().min(1).max(128).nullable().optional(),
+};
+
+export const AdminUserCreateBodySchema = z.object({
+  account: z.string().regex(/^[A-Za-z0-9_.@+-]{2,64}$/, 'must be 2-64 letters, digits or _ . @ + -'),
+  password: NewPasswordSchema,
+  isSuper: z.boolean().default(false),
+  ...userFields,
+});
+export const AdminUserUpdateBodySchema = z.object({ ...userFields, status: z.enum(['active', 'disabled']).optional() });
+export const AdminUserUpdateRequestSchema = AdminUserUpdateBodySchema.extend({ id: IdSchema });
+export const AdminUserListQuerySchema = z.object({
+  account: z.string().max(64).optional(),
+  fullName: z.string().max(64).optional(),
+  mobile: z.string().max(20).optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+  ...PageQueryShape,
+});
+export const AdminUserPageSchema = z.object({ records: z.array(AdminUserSchema), total: z.number().int(), current: z.number().int(), pages: z.number().int() });
+export const AdminUserIdParamsSchema = z.object({ id: IdSchema });
+export const AdminLockBodySchema = z.object({ minutes: z.number().int().min(1).max(365 * 24 * 60).default(30) });
+export const AdminLockRequestSchema = AdminLockBodySchema.extend({ id: IdSchema });
+export const ClientIdParamsSchema = z.object({ clientId: z.string().regex(/^[A-Za-z0-9_.-]{3,60}$/) });

@@ -44,6 +44,6 @@ export function toCurrentUser(user: UserDocument, now: Date, timeZone: string): 
     status: isLocked(user.lockedUntil, now) ? 0 : 1,
     createTime: openJobTime(user.createTime, timeZone),
     updateTime: openJobTime(user.updateTime, timeZone),
-    passwordExpired: user.passwordExpired,
+    passwordExpired: user.passwordExpired === true,
   };
 }

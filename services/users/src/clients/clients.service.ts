@@ -37,6 +37,13 @@ export async function listClients(deps: ClientsDeps, actorId: string | undefined
   return all.map((c) => ({ clientId: c._id, name: c.name, createTime: c.createTime.toISOString() }));
 }
 
+export async function deleteClient(deps: ClientsDeps, actorId: string | undefined, clientId: string): Promise<true> {
+  await requireAdmin(deps.users, actorId);
+  const removed = await deps.clients.deleteOne({ _id: clientId });
+  if (removed.deletedCount !== 1) throw new AppError('NOT_FOUND', 'No such client.');
+  return true;
+}
+
 export async function verifyClient(deps: ClientsDeps, input: { clientId: string; clientSecret?: string | undefined }) {
   const client = await deps.clients.findById(input.clientId).lean();
   if (input.clientSecret === undefined) return { ok: client !== null, name: client?.name ?? null };

@@ -35,7 +35,7 @@ export function buildContext(user: UserDocument, now: Date, timeZone: string): U
   return {
     role: [],
     org: null,
-    user: { ...common, userId: user._id, fullname: user.fullName, password: null, super: user.isSuper, wcAccount: user.wecomUserId, passwordExpired: user.passwordExpired },
+    user: { ...common, userId: user._id, fullname: user.fullName, password: null, super: user.isSuper, wcAccount: user.wecomUserId, passwordExpired: user.passwordExpired === true },
     employee: { ...common, groupID: user.orgId, wcAccount: user.wecomUserId },
     tenantId: user.tenantId,
     tenantIds: user.tenantId,

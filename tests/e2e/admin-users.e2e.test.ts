@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, call, post, startStack, type Stack } from './stack.fixture.js';
+
+describe('admin API /api/users and /api/clients', () => {
+  let stack: Stack;
+  let gateway: string;
+  let admin: Record<string, string>;
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = admin) =>
+    call(`${gateway}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const login = async (username: string, password: string) => (await post(`${gateway}/login/account`, { username, password, deviceId: 'admin-tests' })).body;
+
+  beforeAll(async () => {
+    stack = await startStack({ CAPTCHA_ENABLED: 'false' });
+    gateway = stack.gateways[0]!;
+    const token = ((await login('admin', ADMIN_PASSWORD)).data as { accessToken: string }).accessToken;
+    admin = { authorization: `Bearer ${token}` };
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('creates, reads, lists, updates, locks, unlocks and deletes a user, never showing a hash', async () => {
+    const created = await send('POST', '/api/users', { account: 'tina', password: 'tina-pass-word', fullName: 'Tina', mobile: '+8613700000001', roleIds: ['r1'] });
+    expect(created.status).toBe(200);
+    const user = created.body.data as { id: string };
+    expect(created.body.data).toMatchObject({ account: 'tina', fullName: 'Tina', mobile: '+8613700000001', roleIds: ['r1'], status: 'active', locked: false, tenantId: '1' });
+    expect((await login('tina', 'tina-pass-word')).code).toBe(200);
+
+    expect((await send('GET', `/api/users/${user.id}`)).body).toMatchObject({ code: 200, data: { id: user.id } });
+    const listed = await send('GET', '/api/users?account=tin&pageSize=5');
+    expect(listed.body).toMatchObject({ code: 200, data: { total: 1, current: 1, pages: 1, records: [{ account: 'tina' }] } });
+
+    const updated = await send('PUT', `/api/users/${user.id}`, { fullName: 'Tina T.', mobile: null, status: 'disabled' });
+    expect(updated.body).toMatchObject({ code: 200, data: { fullName: 'Tina T.', mobile: null, status: 'disabled' } });
+    expect((await login('tina', 'tina-pass-word')).code).toBe(1003);
+    await send('PUT', `/api/users/${user.id}`, { status: 'active' });
+
+    expect((await send('POST', `/api/users/${user.id}/lock`, { minutes: 10 })).body).toMatchObject({ data: { locked: true } });
+    expect((await login('tina', 'tina-pass-word')).code).toBe(1007);
+    expect((await send('POST', `/api/users/${user.id}/unlock`)).status).toBe(200);
+    expect((await login('tina', 'tina-pass-word')).code).toBe(200);
+
+    expect((await send('DELETE', `/api/users/${user.id}`)).body).toMatchObject({ code: 200, data: true });
+    expect((await send('GET', `/api/users/${user.id}`)).status).toBe(404);
+    for (const answer of [created, listed, updated]) expect(answer.bytes.toString()).not.toMatch(/\$2[aby]\$|passwordHash/);
+  });
+
+  it('refuses duplicates, bad input and non-administrators with mirrored HTTP statuses', async () => {
+    await send('POST', '/api/users', { account: 'uma', password: 'uma-pass-word', mobile: '13700000002' });
+    expect((await send('POST', '/api/users', { account: 'uma', password: 'uma-pass-word' })).status).toBe(409);
+    expect((await send('POST', '/api/users', { account: 'uma2', password: 'uma-pass-word', mobile: '13700000002' })).status).toBe(409);
+    const bad = await send('POST', '/api/users', { account: 'v', password: 'x', mobile: '12345' });
+    expect(bad.status).toBe(400);
+    expect(String(bad.body.msg)).toContain('mobile');
+    const uma = ((await login('uma', 'uma-pass-word')).data as { accessToken: string }).accessToken;
+    expect((await send('GET', '/api/users', undefined, { authorization: `Bearer ${uma}` })).status).toBe(403);
+    expect((await send('GET', '/api/users', undefined, {})).status).toBe(401);
+  });
+
+  it('registers, lists and deletes OAuth clients', async () => {
+    const created = await send('POST', '/api/clients', { clientId: 'reporting', name: 'Reporting' });
+    expect(created.body).toMatchObject({ code: 200, data: { clientId: 'reporting', clientSecret: expect.any(String) } });
+    expect((await send('POST', '/api/clients', { clientId: 'reporting', name: 'Again' })).status).toBe(409);
+    expect((await send('DELETE', '/api/clients/reporting')).body).toMatchObject({ code: 200, data: true });
+    expect((await send('DELETE', '/api/clients/reporting')).status).toBe(404);
+  });
+});
