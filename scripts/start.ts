@@ -87,6 +87,8 @@ try {
     MONGO_URL: mongoUrl,
     JWT_SECRET: await persistentSecret('JWT_SECRET', 'jwt-secret', () => randomBytes(48).toString('base64url')),
     ADMIN_PASSWORD: await persistentSecret('ADMIN_PASSWORD', 'admin-password', () => randomBytes(9).toString('base64url')),
+    DEMO_USER_PASSWORD: await persistentSecret('DEMO_USER_PASSWORD', 'demo-user-password', () => randomBytes(9).toString('base64url')),
+    SEED_DEMO: 'true',
     PORT: port,
   };
 
@@ -114,6 +116,7 @@ Jobwire is up.
   API docs  ${gatewayUrl}/docs   (OpenAPI: ${gatewayUrl}/openapi.json)
   health    ${gatewayUrl}/healthz  ${gatewayUrl}/readyz  ${gatewayUrl}/metrics
   admin     user "admin", password "${env.ADMIN_PASSWORD}"   (ADMIN_PASSWORD, else kept in .data/admin-password)
+  demo user user "user", password "${env.DEMO_USER_PASSWORD}"   (DEMO_USER_PASSWORD, else kept in .data/demo-user-password)
   try it    curl -s -X POST ${gatewayUrl}/validate/code -H 'content-type: application/json' -d '{"type":"image","deviceId":"demo"}' -o captcha.png
 Press Ctrl-C to stop everything.`);
 } catch (error) {

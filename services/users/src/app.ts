@@ -14,7 +14,9 @@ import type { LockoutDeps } from './lockout/lockout.service.js';
 import { registerLookupHandlers } from './lookup/lookup.handlers.js';
 import { registrationModel } from './registration/registration.model.js';
 import { registerRegistrationHandlers } from './registration/registration.handlers.js';
+import { directoryModels } from './directory/directory.models.js';
 import { seedAdmin } from './seed/admin.seed.js';
+import { seedDemo } from './seed/demo.seed.js';
 import { registerUnlockHandler } from './unlock/unlock.handler.js';
 import { userModel } from './user.model.js';
 
@@ -35,6 +37,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
   const failures = loginFailureModel(mongo);
   const clients = clientModel(mongo);
   const registrations = registrationModel(mongo);
+  const directory = directoryModels(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
   const lockout: LockoutDeps = {
     users,
@@ -44,8 +47,9 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
 
   return {
     async start() {
-      await Promise.all([users.init(), failures.init(), clients.init(), registrations.init()]);
+      await Promise.all([users.init(), failures.init(), clients.init(), registrations.init(), ...Object.values(directory).map((m: { init(): Promise<unknown> }) => m.init())]);
       await seedAdmin({ users, ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID, logger }, config.ADMIN_PASSWORD);
+      if (config.SEED_DEMO) await seedDemo({ users, directory, ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID, logger }, config.DEMO_USER_PASSWORD);
       const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), config.BCRYPT_COST);
       await registerCredentialsHandler(host, {
         ...lockout,
@@ -57,7 +61,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerLookupHandlers(host, users, { ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID });
       await registerCurrentUserHandler(host, users, config.DEFAULT_TIMEZONE);
       await registerUnlockHandler(host, lockout, events);
-      await registerContextHandlers(host, users, config.DEFAULT_TIMEZONE);
+      await registerContextHandlers(host, { users, directory, timeZone: config.DEFAULT_TIMEZONE });
       await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
       await registerRegistrationHandlers(
         host,

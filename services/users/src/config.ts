@@ -19,6 +19,9 @@ export const usersConfigSchema = z
     /** What reset mode 2 restores; exempt from the policy, and the account must change it. */
     DEFAULT_PASSWORD: z.string().min(1).max(72).default('123456'),
     PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(64).default(8),
+    /** npm start sets it: seed a demo tenant, organisation, roles, position and plain user. */
+    SEED_DEMO: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+    DEMO_USER_PASSWORD: z.string().min(8).max(64).default('demo-user-pass'),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.BCRYPT_COST < 10) {

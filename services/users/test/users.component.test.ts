@@ -39,6 +39,8 @@ describe('users service', () => {
       HEALTH_PORT: '0',
       HEALTH_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      SEED_DEMO: 'true',
+      DEMO_USER_PASSWORD: 'demo-user-pass-1',
     });
     app = await buildUsersApp(config, { logger });
     ({ healthPort } = await app.start());
@@ -160,6 +162,40 @@ describe('users service', () => {
       expect(stranger).toMatch(/^\d+$/);
       expect(await requestEndpoint(nc, usersEndpoints.contextDefault, {}, asOlga)).toMatchObject({ user: { id } });
       await expect(requestEndpoint(nc, usersEndpoints.contextDefault, { tenantId: '99' }, asOlga)).rejects.toMatchObject({ key: 'USERS_TENANT_FORBIDDEN' });
+    });
+  });
+
+  describe('demo seed', () => {
+    const ORG_KEYS = ['pk', 'name', 'ip', 'createBy', 'createTime', 'updateBy', 'updateTime', 'tenantId', 'dataStatus', 'dbtype', 'id', 'partyType', 'parentId', 'path', 'depth', 'sn', 'levelID', 'roleIDs', 'orgAlias', 'status', 'level', 'pathName', 'hasChild'];
+    const EMPLOYEE_KEYS = ['pk', 'name', 'ip', 'createBy', 'createTime', 'updateBy', 'updateTime', 'tenantId', 'dataStatus', 'dbtype', 'id', 'partyType', 'alias', 'parentId', 'path', 'depth', 'sn', 'profile', 'status', 'gender', 'email', 'address', 'mobile', 'qq', 'photo', 'positions', 'groupID', 'wcAccount', 'account', 'isSuper', 'orgName', 'isMainPost', 'isPrincipal', 'pinYinHeadChar', 'source'];
+    const USER_KEYS = ['pk', 'name', 'ip', 'createBy', 'createTime', 'updateBy', 'updateTime', 'tenantId', 'dataStatus', 'dbtype', 'id', 'account', 'password', 'isSuper', 'dataCheck', 'wcAccount', 'fullname', 'status', 'gender', 'mobile', 'email', 'address', 'qq', 'photo', 'userId', 'super'];
+
+    it('places the admin in the demo organisation, role and position, with every key of the original context', async () => {
+      const admin = await verify('admin', ADMIN_PASSWORD);
+      if (!admin.ok) throw new Error('admin login failed');
+      const context = await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'admin' }, { headers: { [natsHeaders.userId]: admin.user.id } });
+      expect(context.org).toMatchObject({ id: '1000', name: 'Demo Company', orgAlias: 'demo' });
+      expect(context.role).toMatchObject([{ id: '2001', alias: 'admin' }]);
+      expect(context.mainPosition).toMatchObject({ id: '3001', name: 'Staff' });
+      expect(Object.keys(context.org ?? {})).toEqual(expect.arrayContaining(ORG_KEYS));
+      expect(Object.keys(context.employee ?? {})).toEqual(expect.arrayContaining(EMPLOYEE_KEYS));
+      expect(Object.keys(context.user)).toEqual(expect.arrayContaining(USER_KEYS));
+      expect(context.user.password).toBeNull();
+      expect(await verify('user', 'demo-user-pass-1')).toMatchObject({ ok: true, user: { account: 'user', isSuper: false } });
+    });
+
+    it('changes nothing when it runs again', async () => {
+      const collections = ['users', 'orgs', 'roles', 'positions', 'employees', 'tenants'];
+      const count = async () => Promise.all(collections.map((c) => connection.db!.collection(c).countDocuments()));
+      const before = await count();
+      const again = await buildUsersApp(
+        loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD: 'another-pass-1', BCRYPT_COST: String(COST), HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SEED_DEMO: 'true' }),
+        { logger },
+      );
+      await again.start();
+      await again.stop();
+      expect(await count()).toEqual(before);
+      expect(await verify('admin', ADMIN_PASSWORD)).toMatchObject({ ok: true });
     });
   });
 

@@ -1,10 +1,17 @@
 import { AppError, type UserContextSchema } from '@jobwire/contracts';
 import type { z } from 'zod';
 import { openJobTime } from '../accounts/account.presenter.js';
+import type { DirectoryModels, EmployeeDocument, OrgDocument, PositionDocument, RoleDocument } from '../directory/directory.models.js';
 import { isLocked } from '../lockout/lockout.policy.js';
 import type { UserDocument, UserModel } from '../user.model.js';
 
 type UserContext = z.output<typeof UserContextSchema>;
+
+export interface ContextDeps {
+  users: UserModel;
+  directory: DirectoryModels;
+  timeZone: string;
+}
 
 /** IBPS status words. */
 function statusWord(user: UserDocument, now: Date): string {
@@ -12,42 +19,94 @@ function statusWord(user: UserDocument, now: Date): string {
   return isLocked(user.lockedUntil, now) ? 'locked' : 'actived';
 }
 
-/**
- * The IBPS user context. Organisations, roles and positions are not kept yet, so `org`,
- * `mainPosition` and `positions` are null and `role` is empty; the user and employee
- * records come from the account. The password is always null.
- */
-export function buildContext(user: UserDocument, now: Date, timeZone: string): UserContext {
-  const common = {
-    pk: '',
-    id: user._id,
-    name: user.fullName ?? user.account,
-    createTime: openJobTime(user.createTime, timeZone),
-    updateTime: openJobTime(user.updateTime, timeZone),
-    tenantId: user.tenantId,
-    status: statusWord(user, now),
-    gender: user.gender,
-    mobile: user.mobile ?? null,
-    email: user.email,
-    account: user.account,
-    isSuper: user.isSuper ? ('Y' as const) : ('N' as const),
-  };
+/** The fields every IBPS party record carries; the original fills most of them with null. */
+function party(id: string, name: string | null, tenantId: string | null, createTime: string | null, updateTime: string | null) {
+  return { pk: '', name, ip: null, createBy: null, createTime, updateBy: null, updateTime, tenantId, dataStatus: null, dbtype: null, id, partyType: null, parentId: null, path: null, depth: null, sn: null };
+}
+
+interface Directory {
+  org: OrgDocument | null;
+  roles: RoleDocument[];
+  positions: PositionDocument[];
+  employee: EmployeeDocument | null;
+}
+
+/** The IBPS user context with every key of the original present (null where empty); the password is always null. */
+export function buildContext(user: UserDocument, directory: Directory, now: Date, timeZone: string): UserContext {
+  const time = (d: Date) => openJobTime(d, timeZone);
+  const status = statusWord(user, now);
+  const isSuper = user.isSuper ? ('Y' as const) : ('N' as const);
+  const org =
+    directory.org === null
+      ? null
+      : { ...party(directory.org._id, directory.org.name, directory.org.tenantId, time(directory.org.createTime), time(directory.org.createTime)), parentId: directory.org.parentId, levelID: null, roleIDs: directory.roles.map((r) => r._id).join(','), orgAlias: directory.org.alias, status: 'actived', level: null, pathName: null, hasChild: false };
+  const positions = directory.positions.map((p) => ({ ...party(p._id, p.name, p.tenantId, null, null), orgId: p.orgId, isMainPost: p._id === directory.positions[0]?._id }));
+  const employeeName = directory.employee?.name ?? user.fullName ?? user.account;
   return {
-    role: [],
-    org: null,
-    user: { ...common, userId: user._id, fullname: user.fullName, password: null, super: user.isSuper, wcAccount: user.wecomUserId, passwordExpired: user.passwordExpired === true },
-    employee: { ...common, groupID: user.orgId, wcAccount: user.wecomUserId },
+    role: directory.roles.map((r) => ({ ...party(r._id, r.name, r.tenantId, null, null), alias: r.alias })),
+    org,
+    user: {
+      ...party(user._id, user.fullName ?? user.account, user.tenantId, time(user.createTime), time(user.updateTime)),
+      account: user.account,
+      password: null,
+      isSuper,
+      dataCheck: null,
+      wcAccount: user.wecomUserId,
+      fullname: user.fullName,
+      status,
+      gender: user.gender,
+      mobile: user.mobile ?? null,
+      email: user.email,
+      address: null,
+      qq: null,
+      photo: null,
+      userId: user._id,
+      super: user.isSuper,
+      passwordExpired: user.passwordExpired === true,
+    },
+    employee: {
+      ...party(user._id, employeeName, user.tenantId, time(directory.employee?.createTime ?? user.createTime), time(user.updateTime)),
+      alias: null,
+      profile: null,
+      status,
+      gender: user.gender,
+      email: user.email,
+      address: null,
+      mobile: user.mobile ?? null,
+      qq: null,
+      photo: null,
+      positions: directory.positions.length === 0 ? null : directory.positions.map((p) => p._id).join(','),
+      groupID: user.orgId,
+      wcAccount: user.wecomUserId,
+      account: user.account,
+      isSuper,
+      orgName: directory.org?.name ?? null,
+      isMainPost: null,
+      isPrincipal: null,
+      pinYinHeadChar: null,
+      source: null,
+    },
     tenantId: user.tenantId,
     tenantIds: user.tenantId,
-    mainPosition: null,
-    positions: null,
+    mainPosition: positions[0] ?? null,
+    positions: positions.length === 0 ? null : positions,
   };
 }
 
+async function directoryOf(deps: ContextDeps, user: UserDocument): Promise<Directory> {
+  const [org, roles, positions, employee] = await Promise.all([
+    user.orgId === null ? null : deps.directory.orgs.findById(user.orgId).lean(),
+    user.roleIds.length === 0 ? [] : deps.directory.roles.find({ _id: { $in: user.roleIds } }).lean(),
+    user.positionIds.length === 0 ? [] : deps.directory.positions.find({ _id: { $in: user.positionIds } }).lean(),
+    deps.directory.employees.findById(user._id).lean(),
+  ]);
+  return { org, roles, positions, employee };
+}
+
 /** A user reads their own context; an administrator may read anyone's in their tenant. */
-export async function contextFor(users: UserModel, actorId: string | undefined, username: string, now: Date, timeZone: string): Promise<UserContext> {
+export async function contextFor(deps: ContextDeps, actorId: string | undefined, username: string, now: Date): Promise<UserContext> {
   if (actorId === undefined) throw new AppError('AUTH_TOKEN_MISSING');
-  const [actor, target] = await Promise.all([users.findById(actorId).lean(), users.findOne({ account: username }).lean()]);
+  const [actor, target] = await Promise.all([deps.users.findById(actorId).lean(), deps.users.findOne({ account: username }).lean()]);
   if (actor === null) throw new AppError('AUTH_TOKEN_INVALID');
   if (target === null) {
     if (actor.isSuper) throw new AppError('USERS_NOT_FOUND');
@@ -55,15 +114,14 @@ export async function contextFor(users: UserModel, actorId: string | undefined, 
   }
   if (target._id !== actor._id && !actor.isSuper) throw new AppError('FORBIDDEN', 'You may read only your own context.');
   if (target._id !== actor._id && target.tenantId !== actor.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN', 'That user belongs to another tenant.');
-  return buildContext(target, now, timeZone);
+  return buildContext(target, await directoryOf(deps, target), now, deps.timeZone);
 }
 
 /** The token's own context, in one of its tenants. */
-export async function defaultContext(users: UserModel, actorId: string | undefined, tenantId: string | undefined, now: Date, timeZone: string): Promise<UserContext> {
+export async function defaultContext(deps: ContextDeps, actorId: string | undefined, tenantId: string | undefined, now: Date): Promise<UserContext> {
   if (actorId === undefined) throw new AppError('AUTH_TOKEN_MISSING');
-  const user = await users.findById(actorId).lean();
+  const user = await deps.users.findById(actorId).lean();
   if (user === null) throw new AppError('AUTH_TOKEN_INVALID');
-  if (tenantId !== undefined && tenantId !== user.tenantId && !user.isSuper) throw new AppError('USERS_TENANT_FORBIDDEN');
-  const context = buildContext(user, now, timeZone);
-  return tenantId === undefined ? context : { ...context, tenantId };
+  if (tenantId !== undefined && tenantId !== user.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN');
+  return buildContext(user, await directoryOf(deps, user), now, deps.timeZone);
 }
