@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { serviceNames } from '@jobwire/contracts';
+import { broadcastSubjects, serviceNames } from '@jobwire/contracts';
 import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import { registerAdminUsersHandlers } from './admin/admin-users.handlers.js';
+import { createDirectoryCache } from './cache/directory.cache.js';
+import { createUserCache } from './cache/user.cache.js';
 import { clientModel } from './clients/client.model.js';
 import { registerClientsHandlers } from './clients/clients.handlers.js';
 import type { UsersConfig } from './config.js';
@@ -18,7 +20,7 @@ import { directoryModels } from './directory/directory.models.js';
 import { seedAdmin } from './seed/admin.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 import { registerUnlockHandler } from './unlock/unlock.handler.js';
-import { userModel } from './user.model.js';
+import { onUserWrite, userModel } from './user.model.js';
 
 export interface UsersApp {
   start(): Promise<{ healthPort: number }>;
@@ -38,6 +40,14 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
   const clients = clientModel(mongo);
   const registrations = registrationModel(mongo);
   const directory = directoryModels(mongo);
+  const userCache = createUserCache(users, { ttlMs: 30_000, maxEntries: 50_000 });
+  const directoryCache = createDirectoryCache(directory, 60_000);
+  // A write here clears this replica's cache at once and tells the other replicas.
+  const stopListening = onUserWrite(mongo, () => {
+    userCache.clear();
+    if (!runtime.nc.isClosed() && !runtime.nc.isDraining()) runtime.nc.publish(broadcastSubjects.usersCacheInvalidate);
+  });
+  const invalidations = runtime.nc.subscribe(broadcastSubjects.usersCacheInvalidate, { callback: () => userCache.clear() });
   const ids = createIdGenerator(config.INSTANCE_ID);
   const lockout: LockoutDeps = {
     users,
@@ -59,9 +69,9 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
         },
       });
       await registerLookupHandlers(host, users, { ids, bcryptCost: config.BCRYPT_COST, tenantId: config.DEFAULT_TENANT_ID });
-      await registerCurrentUserHandler(host, users, config.DEFAULT_TIMEZONE);
+      await registerCurrentUserHandler(host, userCache, config.DEFAULT_TIMEZONE);
       await registerUnlockHandler(host, lockout, events);
-      await registerContextHandlers(host, { users, directory, timeZone: config.DEFAULT_TIMEZONE });
+      await registerContextHandlers(host, { users: userCache, directory: directoryCache, timeZone: config.DEFAULT_TIMEZONE });
       await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
       await registerRegistrationHandlers(
         host,
@@ -84,6 +94,10 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerAdminUsersHandlers(host, { users, lockout, events, ids, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH });
       return { healthPort: await runtime.startProbes() };
     },
-    stop: () => runtime.stop(),
+    async stop() {
+      stopListening();
+      invalidations.unsubscribe();
+      await runtime.stop();
+    },
   };
 }

@@ -48,6 +48,26 @@ const userSchema = new Schema<UserDocument>(
   { collection: 'users', timestamps: { createdAt: 'createTime', updatedAt: 'updateTime' }, versionKey: false },
 );
 userSchema.index({ mobile: 1 }, { unique: true, sparse: true });
+
+/** Called after any write to users through a connection, so read caches can forget what they hold. */
+const writeListeners = new Set<{ connection: Connection; listener: () => void }>();
+export function onUserWrite(connection: Connection, listener: () => void): () => void {
+  const entry = { connection, listener };
+  writeListeners.add(entry);
+  return () => writeListeners.delete(entry);
+}
+const notifyWrite = (connection: Connection) => {
+  for (const entry of writeListeners) if (entry.connection === connection) entry.listener();
+};
+userSchema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], function onQueryWrite() {
+  notifyWrite(this.model.db);
+});
+userSchema.post('save', function onSave() {
+  notifyWrite(this.$model().db);
+});
+userSchema.post('insertMany', function onInsertMany() {
+  notifyWrite(this.db);
+});
 userSchema.index({ wecomUserId: 1 });
 
 export type UserModel = Model<UserDocument>;

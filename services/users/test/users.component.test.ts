@@ -199,6 +199,31 @@ describe('users service', () => {
     });
   });
 
+  describe('read cache', () => {
+    it('when one replica changes a user, then no replica answers the old value', async () => {
+      const second = await buildUsersApp(
+        loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: String(COST), HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+        { logger },
+      );
+      await second.start();
+      try {
+        const id = await makeUser('walt', 'walt-pass-1', { mobile: '13900000005' });
+        const asWalt = { headers: { [natsHeaders.userId]: id } };
+        // Warm both replicas' caches (the queue group spreads the reads).
+        for (let i = 0; i < 20; i += 1) expect((await requestEndpoint(nc, usersEndpoints.currentUser, {}, asWalt)).phone).toBe('13900000005');
+        const admin = await verify('admin', ADMIN_PASSWORD);
+        if (!admin.ok) throw new Error('admin login failed');
+        await requestEndpoint(nc, usersEndpoints.adminUpdate, { id, mobile: '13900000006' }, { headers: { [natsHeaders.userId]: admin.user.id } });
+        await nc.flush();
+        const phones = [];
+        for (let i = 0; i < 20; i += 1) phones.push((await requestEndpoint(nc, usersEndpoints.currentUser, {}, asWalt)).phone);
+        expect(new Set(phones)).toEqual(new Set(['13900000006']));
+      } finally {
+        await second.stop();
+      }
+    });
+  });
+
   it('is ready on /readyz', async () => {
     const response = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
     expect(response.status).toBe(200);

@@ -101,3 +101,9 @@ export const kvBuckets = {
   revoked: { name: 'revoked', ttlMs: 7200_000 },
   authcode: { name: 'authcode', ttlMs: 5 * 60_000 },
 } as const;
+
+/** Fire-and-forget subjects every replica of a service hears (no queue group, no reply). */
+export const broadcastSubjects = {
+  /** A users replica wrote users: every replica drops its read cache. */
+  usersCacheInvalidate: 'users.cache.invalidate',
+} as const;

@@ -22,18 +22,17 @@ export function toAccountSummary(user: UserDocument, now: Date): AccountSummary 
   };
 }
 
+/** Building an Intl formatter costs far more than using one: one per time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** `yyyy-MM-dd HH:mm:ss` in a time zone, as the Open-Job API writes times. */
 export function openJobTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(date);
 }
 
 export function toCurrentUser(user: UserDocument, now: Date, timeZone: string): CurrentUser {

@@ -1,15 +1,17 @@
 import { AppError, type UserContextSchema } from '@jobwire/contracts';
 import type { z } from 'zod';
 import { openJobTime } from '../accounts/account.presenter.js';
-import type { DirectoryModels, EmployeeDocument, OrgDocument, PositionDocument, RoleDocument } from '../directory/directory.models.js';
+import type { DirectoryCache } from '../cache/directory.cache.js';
+import type { EmployeeDocument, OrgDocument, PositionDocument, RoleDocument } from '../directory/directory.models.js';
 import { isLocked } from '../lockout/lockout.policy.js';
-import type { UserDocument, UserModel } from '../user.model.js';
+import type { UserCache } from '../cache/user.cache.js';
+import type { UserDocument } from '../user.model.js';
 
 type UserContext = z.output<typeof UserContextSchema>;
 
 export interface ContextDeps {
-  users: UserModel;
-  directory: DirectoryModels;
+  users: UserCache;
+  directory: DirectoryCache;
   timeZone: string;
 }
 
@@ -95,10 +97,10 @@ export function buildContext(user: UserDocument, directory: Directory, now: Date
 
 async function directoryOf(deps: ContextDeps, user: UserDocument): Promise<Directory> {
   const [org, roles, positions, employee] = await Promise.all([
-    user.orgId === null ? null : deps.directory.orgs.findById(user.orgId).lean(),
-    user.roleIds.length === 0 ? [] : deps.directory.roles.find({ _id: { $in: user.roleIds } }).lean(),
-    user.positionIds.length === 0 ? [] : deps.directory.positions.find({ _id: { $in: user.positionIds } }).lean(),
-    deps.directory.employees.findById(user._id).lean(),
+    user.orgId === null ? null : deps.directory.org(user.orgId),
+    user.roleIds.length === 0 ? [] : deps.directory.roles(user.roleIds),
+    user.positionIds.length === 0 ? [] : deps.directory.positions(user.positionIds),
+    deps.directory.employee(user._id),
   ]);
   return { org, roles, positions, employee };
 }
@@ -106,7 +108,8 @@ async function directoryOf(deps: ContextDeps, user: UserDocument): Promise<Direc
 /** A user reads their own context; an administrator may read anyone's in their tenant. */
 export async function contextFor(deps: ContextDeps, actorId: string | undefined, username: string, now: Date): Promise<UserContext> {
   if (actorId === undefined) throw new AppError('AUTH_TOKEN_MISSING');
-  const [actor, target] = await Promise.all([deps.users.findById(actorId).lean(), deps.users.findOne({ account: username }).lean()]);
+  const actor = await deps.users.byId(actorId);
+  const target = actor?.account === username ? actor : await deps.users.byAccount(username);
   if (actor === null) throw new AppError('AUTH_TOKEN_INVALID');
   if (target === null) {
     if (actor.isSuper) throw new AppError('USERS_NOT_FOUND');
@@ -120,7 +123,7 @@ export async function contextFor(deps: ContextDeps, actorId: string | undefined,
 /** The token's own context, in one of its tenants. */
 export async function defaultContext(deps: ContextDeps, actorId: string | undefined, tenantId: string | undefined, now: Date): Promise<UserContext> {
   if (actorId === undefined) throw new AppError('AUTH_TOKEN_MISSING');
-  const user = await deps.users.findById(actorId).lean();
+  const user = await deps.users.byId(actorId);
   if (user === null) throw new AppError('AUTH_TOKEN_INVALID');
   if (tenantId !== undefined && tenantId !== user.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN');
   return buildContext(user, await directoryOf(deps, user), now, deps.timeZone);
