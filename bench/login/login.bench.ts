@@ -9,11 +9,10 @@
  * Run: pnpm bench:login   (BCRYPT_COST=10 CONCURRENCY=8 CONNECTIONS=8 DURATION=10)
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
+import { freePort, processCpuSeconds as cpuSeconds, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 
@@ -35,16 +34,6 @@ async function bcryptBound(): Promise<number> {
   const started = Date.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return done / ((Date.now() - started) / 1000);
-}
-
-/** CPU seconds a process has used so far (Linux /proc), to show where a login's time goes. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const root = repoRoot();

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
+import { freePort, processCpuSeconds, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 import autocannon from 'autocannon';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
@@ -65,9 +65,18 @@ try {
   const ratios: number[][] = [[], []];
   for (let round = 1; round <= ROUNDS; round += 1) {
     const results = [];
-    for (const t of targets) results.push(await autocannon({ url: t.url, method: t.method, headers: t.headers, connections: CONNECTIONS, duration: DURATION }));
+    const processes = [...children.map((c) => ({ name: c.name, pid: c.pid })), { name: 'nats-server', pid: nats.pid }, { name: 'ferretdb', pid: ferret.pid }];
+    const cpu: string[] = [];
+    for (const t of targets) {
+      const before = processes.map((p) => processCpuSeconds(p.pid));
+      const result = await autocannon({ url: t.url, method: t.method, headers: t.headers, connections: CONNECTIONS, duration: DURATION });
+      results.push(result);
+      const per = processes.map((p, i) => `${p.name} ${(((processCpuSeconds(p.pid) - (before[i] ?? 0)) * 1e6) / Math.max(1, result.requests.total)).toFixed(0)}µs`);
+      cpu.push(`${t.name}: ${per.join(', ')}`);
+    }
     console.log(`\nround ${round}: ${CONNECTIONS} connections, ${DURATION} s each`);
     results.forEach((r, i) => console.log(`${targets[i]!.name.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}`));
+    console.log(`CPU per request:\n  ${cpu.join('\n  ')}`);
     ratios[0]!.push(results[1]!.requests.average / results[0]!.requests.average);
     ratios[1]!.push(results[2]!.requests.average / results[0]!.requests.average);
   }
