@@ -11,6 +11,7 @@ describe('registration, password reset and password change', () => {
   let gateway: string;
   let seq = 0;
   const bodies: Answer[] = [];
+  const events: string[] = [];
   const nextMobile = () => `1360000${String((seq += 1)).padStart(4, '0')}`;
   const record = async (answer: Promise<Answer>) => {
     const got = await answer;
@@ -29,11 +30,20 @@ describe('registration, password reset and password change', () => {
     sms = await startSmsReceiver();
     stack = await startStack({ CAPTCHA_ENABLED: 'false', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, SMS_IP_HOURLY_LIMIT: '1000' }, { REGISTRATION_OPEN: 'true' });
     gateway = stack.gateways[0]!;
+    stack.nc.subscribe('events.>', { callback: (_err, msg) => void events.push(msg.string()) });
   });
 
   afterAll(async () => {
-    // No response anywhere carried a password hash.
+    // No response anywhere carried a password hash; no event carried a hash, a password or a code.
     for (const answer of bodies) expect(answer.bytes.toString()).not.toMatch(HASH);
+    expect(events.some((e) => e.includes('users.user.registered'))).toBe(true);
+    expect(events.some((e) => e.includes('users.password.changed'))).toBe(true);
+    const sentCodes = sms.received.map((m) => String(m.code));
+    for (const event of events) {
+      expect(event).not.toMatch(HASH);
+      expect(event, event).not.toMatch(/blue-harbour|pass-word|set-by-admin|passwordHash|"password":|"passWd"|validCode/);
+      for (const code of sentCodes) expect(event).not.toContain(`"${code}"`);
+    }
     await stack?.stop();
     await sms?.stop();
   });
