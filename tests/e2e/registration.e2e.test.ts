@@ -34,18 +34,21 @@ describe('registration, password reset and password change', () => {
   });
 
   afterAll(async () => {
-    // No response anywhere carried a password hash; no event carried a hash, a password or a code.
-    for (const answer of bodies) expect(answer.bytes.toString()).not.toMatch(HASH);
-    expect(events.some((e) => e.includes('users.user.registered'))).toBe(true);
-    expect(events.some((e) => e.includes('users.password.changed'))).toBe(true);
-    const sentCodes = sms.received.map((m) => String(m.code));
-    for (const event of events) {
-      expect(event).not.toMatch(HASH);
-      expect(event, event).not.toMatch(/blue-harbour|pass-word|set-by-admin|passwordHash|"password":|"passWd"|validCode/);
-      for (const code of sentCodes) expect(event).not.toContain(`"${code}"`);
+    try {
+      // No response anywhere carried a password hash; no event carried a hash, a password or a code.
+      for (const answer of bodies) expect(answer.bytes.toString()).not.toMatch(HASH);
+      expect(events.some((e) => e.includes('users.user.registered'))).toBe(true);
+      expect(events.some((e) => e.includes('users.password.changed'))).toBe(true);
+      const sentCodes = sms.received.map((m) => String(m.code));
+      for (const event of events) {
+        expect(event).not.toMatch(HASH);
+        expect(event, event).not.toMatch(/blue-harbour|pass-word|set-by-admin|passwordHash|"password":|"passWd"|validCode/);
+        for (const code of sentCodes) expect(event).not.toContain(`"${code}"`);
+      }
+    } finally {
+      await stack?.stop();
+      await sms?.stop();
     }
-    await stack?.stop();
-    await sms?.stop();
   });
 
   it('registers with an SMS code: the account is the mobile, the registration can be read back, and the account logs in', async () => {
