@@ -6,16 +6,16 @@ import type { UserDocument } from '../user.model.js';
 type AccountSummary = z.output<typeof AccountSummarySchema>;
 type CurrentUser = z.output<typeof CurrentUserSchema>;
 
+/** The identifying fields every presentation of a user shares. */
+export function identityOf(user: UserDocument) {
+  return { id: user._id, account: user.account, fullName: user.fullName, mobile: user.mobile ?? null, email: user.email, tenantId: user.tenantId };
+}
+
 /** What other services may know of an account: never the hash. */
 export function toAccountSummary(user: UserDocument, now: Date): AccountSummary {
   const locked = isLocked(user.lockedUntil, now);
   return {
-    id: user._id,
-    account: user.account,
-    fullName: user.fullName,
-    mobile: user.mobile ?? null,
-    email: user.email,
-    tenantId: user.tenantId,
+    ...identityOf(user),
     status: user.status === 'disabled' ? 'disabled' : locked ? 'locked' : 'active',
     isSuper: user.isSuper,
     lockedUntil: locked && user.lockedUntil !== null ? user.lockedUntil.toISOString() : null,

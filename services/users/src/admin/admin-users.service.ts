@@ -2,6 +2,7 @@ import { AppError, type AdminUserSchema } from '@jobwire/contracts';
 import type { EndpointContext, EventPublisher, IdGenerator } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { z } from 'zod';
+import { identityOf } from '../accounts/account.presenter.js';
 import { isLocked } from '../lockout/lockout.policy.js';
 import { unlockAccount, type LockoutDeps } from '../lockout/lockout.service.js';
 import { checkPasswordPolicy } from '../passwords/password.policy.js';
@@ -21,17 +22,12 @@ export interface AdminUsersDeps {
 export function toAdminUser(user: UserDocument, now: Date): AdminUser {
   const locked = isLocked(user.lockedUntil, now);
   return {
-    id: user._id,
-    account: user.account,
-    fullName: user.fullName,
-    mobile: user.mobile ?? null,
-    email: user.email,
+    ...identityOf(user),
     gender: user.gender,
     status: user.status,
     locked,
     lockedUntil: locked && user.lockedUntil !== null ? user.lockedUntil.toISOString() : null,
     isSuper: user.isSuper,
-    tenantId: user.tenantId,
     orgId: user.orgId,
     roleIds: user.roleIds,
     positionIds: user.positionIds,
