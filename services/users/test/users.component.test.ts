@@ -210,7 +210,10 @@ describe('users service', () => {
         const id = await makeUser('walt', 'walt-pass-1', { mobile: '13900000005' });
         const asWalt = { headers: { [natsHeaders.userId]: id } };
         // Warm both replicas' caches (the queue group spreads the reads).
-        for (let i = 0; i < 20; i += 1) expect((await requestEndpoint(nc, usersEndpoints.currentUser, {}, asWalt)).phone).toBe('13900000005');
+        for (let i = 0; i < 20; i += 1) {
+          expect((await requestEndpoint(nc, usersEndpoints.currentUser, {}, asWalt)).phone).toBe('13900000005');
+          expect((await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'walt' }, asWalt)).user.mobile).toBe('13900000005');
+        }
         const admin = await verify('admin', ADMIN_PASSWORD);
         if (!admin.ok) throw new Error('admin login failed');
         await requestEndpoint(nc, usersEndpoints.adminUpdate, { id, mobile: '13900000006' }, { headers: { [natsHeaders.userId]: admin.user.id } });
@@ -218,6 +221,9 @@ describe('users service', () => {
         const phones = [];
         for (let i = 0; i < 20; i += 1) phones.push((await requestEndpoint(nc, usersEndpoints.currentUser, {}, asWalt)).phone);
         expect(new Set(phones)).toEqual(new Set(['13900000006']));
+        const contextMobiles = [];
+        for (let i = 0; i < 20; i += 1) contextMobiles.push((await requestEndpoint(nc, usersEndpoints.contextGet, { username: 'walt' }, asWalt)).user.mobile);
+        expect(new Set(contextMobiles)).toEqual(new Set(['13900000006']));
       } finally {
         await second.stop();
       }

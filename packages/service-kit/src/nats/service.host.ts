@@ -69,6 +69,9 @@ export function createServiceHost(nc: NatsConnection, options: ServiceHostOption
     queue: queueGroup(options.name),
   });
   const inFlight = new Set<Promise<void>>();
+  // A handler that answers from its own cache returns the same object again: its bytes,
+  // validated the first time, are sent again without validating and encoding anew.
+  const encoded = new WeakMap<object, Uint8Array>();
   const metrics = options.registry === undefined ? undefined : endpointMetrics(options.registry);
   let stopping = false;
 
@@ -112,11 +115,18 @@ export function createServiceHost(nc: NatsConnection, options: ServiceHostOption
         throw new AppError('VALIDATION_FAILED', detailsToMessage(details), { details });
       }
       const result = await handler(parsed.data as z.output<E['request']>, ctx);
+      const known = typeof result === 'object' && result !== null ? encoded.get(result) : undefined;
+      if (known !== undefined) {
+        msg.respond(known);
+        return;
+      }
       const checked = endpoint.response.safeParse(result);
       if (!checked.success) {
         throw new Error(`handler of ${endpoint.subject} broke its response contract: ${checked.error.message}`);
       }
-      msg.respond(encodeJson(checked.data));
+      const bytes = encodeJson(checked.data);
+      if (typeof result === 'object' && result !== null) encoded.set(result, bytes);
+      msg.respond(bytes);
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('INTERNAL', undefined, { cause: error });
       outcome = appError.entry.httpStatus >= 500 ? 'server_error' : 'client_error';

@@ -3,6 +3,8 @@ import type { UserDocument, UserModel } from '../user.model.js';
 export interface UserCache {
   byId(id: string): Promise<UserDocument | null>;
   byAccount(account: string): Promise<UserDocument | null>;
+  /** A value derived from users (a context), kept under the same invalidation, for at most `ttlMs`. */
+  memo<T>(key: string, ttlMs: number, build: () => Promise<T>): Promise<T>;
   /** Forget everything: called after every write to users, here or in another replica. */
   clear(): void;
   size(): number;
@@ -20,6 +22,7 @@ export function createUserCache(users: UserModel, options: { ttlMs: number; maxE
   const byId = new Map<string, { user: UserDocument | null; until: number }>();
   const idOfAccount = new Map<string, string>();
   let generation = 0;
+  const derived = new Map<string, { value: unknown; until: number }>();
 
   const remember = (key: string, user: UserDocument | null, startedAt: number) => {
     if (startedAt !== generation) return;
@@ -49,8 +52,20 @@ export function createUserCache(users: UserModel, options: { ttlMs: number; maxE
       if (user !== null) remember(user._id, user, startedAt);
       return user;
     },
+    async memo(key, ttlMs, build) {
+      const hit = derived.get(key);
+      if (hit !== undefined && hit.until > Date.now()) return hit.value as Awaited<ReturnType<typeof build>>;
+      const startedAt = generation;
+      const value = await build();
+      if (startedAt === generation) {
+        if (derived.size >= options.maxEntries) derived.clear();
+        derived.set(key, { value, until: Date.now() + Math.min(ttlMs, options.ttlMs) });
+      }
+      return value;
+    },
     clear() {
       generation += 1;
+      derived.clear();
       byId.clear();
       idOfAccount.clear();
     },

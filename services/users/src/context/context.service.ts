@@ -117,7 +117,17 @@ export async function contextFor(deps: ContextDeps, actorId: string | undefined,
   }
   if (target._id !== actor._id && !actor.isSuper) throw new AppError('FORBIDDEN', 'You may read only your own context.');
   if (target._id !== actor._id && target.tenantId !== actor.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN', 'That user belongs to another tenant.');
-  return buildContext(target, await directoryOf(deps, target), now, deps.timeZone);
+  return cachedContext(deps, target, now);
+}
+
+/**
+ * The same context object for repeated calls, so the service host reuses its encoded
+ * answer. It lives until a users write clears the cache, at most 30 s, and never past the
+ * end of a lock (the status word changes then without a write).
+ */
+function cachedContext(deps: ContextDeps, user: UserDocument, now: Date): Promise<UserContext> {
+  const lockEnds = user.lockedUntil !== null && isLocked(user.lockedUntil, now) ? user.lockedUntil.getTime() - now.getTime() : Number.POSITIVE_INFINITY;
+  return deps.users.memo(`context:${user._id}`, Math.min(30_000, lockEnds), async () => buildContext(user, await directoryOf(deps, user), now, deps.timeZone));
 }
 
 /** The token's own context, in one of its tenants. */
@@ -126,5 +136,5 @@ export async function defaultContext(deps: ContextDeps, actorId: string | undefi
   const user = await deps.users.byId(actorId);
   if (user === null) throw new AppError('AUTH_TOKEN_INVALID');
   if (tenantId !== undefined && tenantId !== user.tenantId) throw new AppError('USERS_TENANT_FORBIDDEN');
-  return buildContext(user, await directoryOf(deps, user), now, deps.timeZone);
+  return cachedContext(deps, user, now);
 }
