@@ -4,7 +4,7 @@
  *   GET /openJobUser/currentUser and POST /ibps/oauth2/v3/user/context with a token.
  * Rounds are interleaved and the median ratio to the baseline is reported (goal ≥ 0.6).
  *
- * Run: pnpm bench:users   (ROUNDS=2 DURATION=6 CONNECTIONS=50)
+ * Run: pnpm bench:users   (ROUNDS=3 DURATION=6 CONNECTIONS=50)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { freePort, processCpuSeconds, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 import autocannon from 'autocannon';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 
@@ -80,7 +80,11 @@ try {
     ratios[0]!.push(results[1]!.requests.average / results[0]!.requests.average);
     ratios[1]!.push(results[2]!.requests.average / results[0]!.requests.average);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  };
   console.log(`\nratios to the echo route (median of ${ROUNDS})`);
   console.log(`currentUser / echo: ${median(ratios[0]!).toFixed(2)}  (goal ≥ 0.6)`);
   console.log(`context / echo:     ${median(ratios[1]!).toFixed(2)}  (goal ≥ 0.6)`);

@@ -1,4 +1,7 @@
+import { kvBuckets } from '@jobwire/contracts';
+import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { otpKey } from '../../services/auth/src/sms/otp.service.js';
 import { eventually } from '../harness/index.js';
 import { ADMIN_PASSWORD, call, post, startSmsReceiver, startStack, type Answer, type Stack } from './stack.fixture.js';
 
@@ -131,6 +134,32 @@ describe('registration, password reset and password change', () => {
     const restored = await tokenOf('rosa', '123456');
     const me = await record(call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${restored}` } }));
     expect(me.body).toMatchObject({ code: 200, data: { username: 'rosa', passwordExpired: true } });
+  });
+});
+
+describe('when the registration code has expired', () => {
+  let stack: Stack;
+  let sms: Awaited<ReturnType<typeof startSmsReceiver>>;
+  beforeAll(async () => {
+    sms = await startSmsReceiver();
+    stack = await startStack({ CAPTCHA_ENABLED: 'false', SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: sms.url, OTP_TTL_SECONDS: '1' }, { REGISTRATION_OPEN: 'true' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await sms?.stop();
+  });
+
+  it('refuses it, and no account is made', async () => {
+    const gateway = stack.gateways[0]!;
+    const mobile = '13500000077';
+    await call(`${gateway}${IBPS}/user/send/sms?mobile=${mobile}`);
+    const code = String((await eventually(() => sms.received.find((m) => m.mobile === mobile), 3000, 'the SMS')).code);
+    // The bucket's TTL removes the code; wait for that rather than a fixed time.
+    const otp = await new Kvm(stack.nc).open(kvBuckets.otp.name);
+    await eventually(async () => ((await otp.get(otpKey('register', mobile)))?.operation === 'PUT' ? undefined : true), 5000, 'the code to expire');
+    const body = { fullName: 'Late', mobile, passWd: 'blue-harbour-77', validCode: code };
+    expect((await post(`${gateway}${IBPS}/user/register`, body)).body).toMatchObject({ state: 2 });
+    expect((await call(`${gateway}${IBPS}/user/register/get?mobile=${mobile}`)).body).toMatchObject({ state: 200, data: null });
   });
 });
 

@@ -28,6 +28,8 @@ export const authConfigSchema = z
   SMS_MOBILE_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   SMS_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** How long an SMS code stays valid (the `otp` bucket TTL). */
+  OTP_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   WECOM_CORP_ID: z.string().min(1).max(64).optional(),
   WECOM_SECRET: z.string().min(1).max(256).optional(),
   WECOM_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://qyapi.weixin.qq.com/cgi-bin'),
