@@ -3,6 +3,35 @@ import { errors, headers as natsHeadersOf, type NatsConnection } from '@nats-io/
 import type { z } from 'zod';
 import { decodeJson, encodeJson, errorFromReply } from './wire.codec.js';
 
+/**
+ * Validating a reply is a pure function of its bytes, so identical replies (a cached user
+ * context, say) are validated once: up to REPLY_MEMO_SIZE distinct replies per endpoint
+ * keep their parsed, checked value. Callers must treat replies as read-only.
+ */
+const REPLY_MEMO_SIZE = 256;
+const REPLY_MEMO_MIN_BYTES = 512;
+const replyMemos = new WeakMap<EndpointDef, Map<string, unknown>>();
+
+function checkedReply(endpoint: EndpointDef, data: Uint8Array): unknown {
+  const memoize = data.length >= REPLY_MEMO_MIN_BYTES;
+  let memo = memoize ? replyMemos.get(endpoint) : undefined;
+  const text = memoize ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8') : undefined;
+  if (memo !== undefined && text !== undefined && memo.has(text)) return memo.get(text);
+  const result = endpoint.response.safeParse(decodeJson(data));
+  if (!result.success) {
+    throw new AppError('INTERNAL', undefined, { cause: new Error(`reply on ${endpoint.subject} breaks its contract: ${result.error.message}`) });
+  }
+  if (text !== undefined) {
+    if (memo === undefined) {
+      memo = new Map();
+      replyMemos.set(endpoint, memo);
+    }
+    if (memo.size >= REPLY_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(text, result.data);
+  }
+  return result.data;
+}
+
 export interface RequestOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
@@ -30,11 +59,7 @@ export async function requestEndpoint<E extends EndpointDef>(
   }
   const failure = errorFromReply(reply);
   if (failure !== undefined) throw failure;
-  const result = endpoint.response.safeParse(decodeJson(reply.data));
-  if (!result.success) {
-    throw new AppError('INTERNAL', undefined, { cause: new Error(`reply on ${endpoint.subject} breaks its contract: ${result.error.message}`) });
-  }
-  return result.data as z.output<E['response']>;
+  return checkedReply(endpoint, reply.data) as z.output<E['response']>;
 }
 
 function transportError(error: unknown, subject: string): AppError {
