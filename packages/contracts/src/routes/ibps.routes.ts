@@ -75,7 +75,8 @@ export const ibpsRoutes: readonly RouteDef[] = [
     endpoint: authEndpoints.logout,
     query: z.object({}),
     data: NullSchema,
-    tokenQuery: ['access_token'],
+    // The seed sends the token as `access_token`; the other spellings are what clients of the Open-Job family use.
+    tokenQuery: ['access_token', 'accessToken', 'X-Authorization-access_token'],
   }),
   ibpsRoute({ id: 'ibps.user.unlock', method: 'post', paths: ['/user/unlock'], summary: 'Clear a lockout (administrators)', tag: 'users', auth: 'user', endpoint: usersEndpoints.unlock, query: UnlockQuerySchema }),
   ibpsRoute({ id: 'ibps.user.open', method: 'get', paths: ['/user/open'], summary: 'Is registration open?', tag: 'users', auth: 'none', endpoint: usersEndpoints.registrationOpen }),
