@@ -106,4 +106,13 @@ export const kvBuckets = {
 export const broadcastSubjects = {
   /** A users replica wrote users: every replica drops its read cache. */
   usersCacheInvalidate: 'users.cache.invalidate',
+  /** A jobs replica saved a schedule that is due soon: every scheduler looks now instead of at its next poll. */
+  jobsScheduleWake: 'jobs.schedule.wake',
+  /** A jobs replica changed or removed a job definition: every replica drops its copy. */
+  jobsCacheInvalidate: 'jobs.cache.invalidate',
 } as const;
+
+/** Queue group of the executors serving one handler (queue names cannot contain dots). */
+export function execQueueGroup(handlerName: string): string {
+  return `q_exec_${handlerName.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}

@@ -24,6 +24,10 @@ export const JobSchema = z.object({
   status: JobStatusSchema,
   timeoutSeconds: z.number().int(),
   retries: z.number().int(),
+  misfirePolicy: z.enum(['fire-once', 'skip']),
+  allowOverlap: z.boolean(),
+  /** The next fire time in the job's zone; null when stopped or when it never fires again. */
+  nextFireTime: OpenJobDateTimeSchema.nullable(),
   createTime: OpenJobDateTimeSchema,
   updateTime: OpenJobDateTimeSchema,
   createUser: z.string().nullable(),
@@ -37,7 +41,12 @@ const jobFields = {
   params: z.string().max(4096, 'must be at most 4096 characters').nullable().optional().meta({ description: 'Handler parameters, usually JSON text.' }),
   timezone: TimeZoneSchema.optional(),
   timeoutSeconds: z.number().int().min(1).max(86_400).optional(),
-  retries: z.number().int().min(0).max(10).optional(),
+  retries: z.number().int().min(0).max(10).optional().meta({ description: 'Extra attempts after a failed or timed-out one, with exponential backoff.' }),
+  misfirePolicy: z
+    .enum(['fire-once', 'skip'])
+    .optional()
+    .meta({ description: 'After scheduler downtime: run once for all missed fires (default, as Quartz) or skip them.' }),
+  allowOverlap: z.boolean().optional().meta({ description: 'Start a fire while the previous run is still running (default false: the fire is recorded as skipped).' }),
 };
 
 export const JobCreateBodySchema = z.object(jobFields);
@@ -52,6 +61,8 @@ export const JobUpdateBodySchema = z.object({
   timezone: jobFields.timezone,
   timeoutSeconds: jobFields.timeoutSeconds,
   retries: jobFields.retries,
+  misfirePolicy: jobFields.misfirePolicy,
+  allowOverlap: jobFields.allowOverlap,
 });
 
 export const IdParamsSchema = z.object({ id: IdSchema });
@@ -106,6 +117,10 @@ export const RunSchema = z.object({
   durationMs: z.number().int().nullable(),
   executor: z.string().nullable(),
   attempt: z.number().int(),
+  /** True when the fire stood for one or more fires missed while no scheduler ran. */
+  misfired: z.boolean(),
+  /** The executor's answer on success (its JSON, as text). */
+  output: z.string().nullable(),
 });
 
 export const RunPageQuerySchema = z.object({
@@ -123,3 +138,25 @@ export const ExecutorSchema = z.object({
   startedAt: z.string().nullable(),
 });
 export const ExecutorListSchema = z.array(ExecutorSchema);
+
+/** `jobs.exec.<handlerName>` request: one attempt of one run. Times are ISO-8601 instants. */
+export const ExecRequestSchema = z.object({
+  runId: z.string(),
+  jobId: z.string(),
+  params: z.string().nullable(),
+  scheduledTime: z.iso.datetime(),
+  attempt: z.number().int().min(1),
+  deadline: z.iso.datetime(),
+});
+
+/** The executor's answer. `output` is any JSON value; `error` says why it failed. */
+export const ExecReplySchema = z.object({
+  status: z.enum(['succeeded', 'failed']),
+  output: z.unknown().optional(),
+  error: z.string().max(4096).optional(),
+  /** The Services API id of the instance that ran it. */
+  executor: z.string().max(128).optional(),
+});
+
+/** Metadata every executor instance registers with the Services API. */
+export const EXECUTOR_METADATA_KEYS = { handlers: 'handlers', host: 'host', startedAt: 'started_at' } as const;
