@@ -1,7 +1,8 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { Agenda } from 'agenda';
+import { Agenda, type NotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
-import { claimingBackend, type ClaimDocument } from './claiming.backend.js';
+import type { ClaimDocument } from './claim.store.js';
+import { claimingBackend, type ClaimingOptions } from './claiming.backend.js';
 
 export interface AgendaOnMongoOptions {
   db: Db;
@@ -13,6 +14,11 @@ export interface AgendaOnMongoOptions {
   jobsCollection?: string;
   claimsCollection?: string;
   maxConcurrency?: number;
+  /** Announces saved jobs to every instance (see NatsNotificationChannel). */
+  notificationChannel?: NotificationChannel;
+  /** Delete one-time jobs once they succeed. */
+  removeOnComplete?: boolean;
+  claimAt?: ClaimingOptions['claimAt'];
 }
 
 export const DEFAULT_CLAIMS_COLLECTION = 'agendaClaims';
@@ -23,10 +29,12 @@ export const DEFAULT_CLAIMS_COLLECTION = 'agendaClaims';
  */
 export function createAgendaOnMongo(options: AgendaOnMongoOptions): Agenda {
   const lockLifetimeMs = options.lockLifetimeMs ?? 10 * 60_000;
-  const inner = new MongoBackend({ mongo: options.db, ...(options.jobsCollection === undefined ? {} : { collection: options.jobsCollection }) });
+  const jobsCollection = options.jobsCollection ?? 'agendaJobs';
+  const inner = new MongoBackend({ mongo: options.db, collection: jobsCollection });
   const backend = claimingBackend(inner, {
     claims: options.db.collection<ClaimDocument>(options.claimsCollection ?? DEFAULT_CLAIMS_COLLECTION),
     lockLifetimeMs,
+    ...(options.claimAt === undefined ? {} : { claimAt: options.claimAt }),
   });
   return new Agenda({
     backend,
@@ -34,5 +42,7 @@ export function createAgendaOnMongo(options: AgendaOnMongoOptions): Agenda {
     processEvery: options.processEveryMs ?? 1000,
     defaultLockLifetime: lockLifetimeMs,
     ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    ...(options.notificationChannel === undefined ? {} : { notificationChannel: options.notificationChannel }),
+    ...(options.removeOnComplete === undefined ? {} : { removeOnComplete: options.removeOnComplete }),
   });
 }

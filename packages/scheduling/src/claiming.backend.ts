@@ -1,34 +1,47 @@
 import type { AgendaBackend, JobParameters, JobRepository, JobRepositoryOptions } from 'agenda';
-import { MongoServerError, type Collection } from 'mongodb';
+import { createClaimStore, type ClaimStore, type ClaimStoreOptions } from './claim.store.js';
 
-/** One claimed fire: a job id and the time it was due. */
-export interface ClaimDocument {
-  _id: string;
-  claimedAt: Date;
-  expiresAt: Date;
+export type { ClaimDocument } from './claim.store.js';
+
+export interface ClaimingOptions extends ClaimStoreOptions {
+  /**
+   * `lock` (default): a lock counts only once the fire is claimed, so plain Agenda
+   * handlers run once. `run`: locks are not claimed; the handler claims the fire itself
+   * (see lockedDueAt), which suits processors that lock fires ahead of their due time.
+   */
+  claimAt?: 'lock' | 'run';
 }
 
-export interface ClaimingOptions {
-  /** Where claims live; its `_id` uniqueness is the lock. */
-  claims: Collection<ClaimDocument>;
-  /** How long a claim holds before another instance may take a crashed run over. */
-  lockLifetimeMs: number;
-  now?: () => Date;
+/**
+ * Agenda sets nextRunAt to null (or the next repeat) before it calls the handler, so a
+ * handler cannot tell which fire it runs. A locked job carries the time it was due under
+ * this key of its data (in memory only; Agenda does not write data back when it runs a job).
+ */
+export const LOCKED_DUE_AT = '__lockedDueAt';
+
+/** The due time of the fire a handler runs, as the backend saw it when locking the job. */
+export function lockedDueAt(data: unknown): Date | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[LOCKED_DUE_AT];
+  return value instanceof Date ? value : undefined;
 }
 
-/** Claims older than this many lock lifetimes are deleted; their fires are long done. */
-const CLAIM_RETENTION_LIFETIMES = 10;
-const CLEANUP_EVERY_CLAIMS = 200;
+/** The default claim key: the job and the time it was due. */
+export function defaultClaimKey(job: JobParameters): string | undefined {
+  if (job._id === undefined) return undefined;
+  const due = job.nextRunAt instanceof Date ? job.nextRunAt.getTime() : 'none';
+  return `${String(job._id)}@${due}`;
+}
+
+/** Jobs refused in a row (being run elsewhere) before a scan gives up for now. */
+const MAX_REFUSALS = 20;
 
 /**
  * Agenda locks a job with a conditional `findOneAndUpdate` (set `lockedAt` where it is
  * null) and relies on that being atomic. MongoDB makes it so; FerretDB v1 does not:
  * concurrent callers can all "win" the same document, so a job runs several times.
- * An insert into a unique `_id` is atomic on both, so after Agenda's own lock succeeds
- * this backend also claims the fire (`<jobId>@<nextRunAt>`) with an insert. Only the
- * caller whose insert succeeds runs the job; the others behave as if the lock failed.
- * A claim expires after the lock lifetime, so a fire whose runner crashed is taken over,
- * as with Agenda's own lock expiry.
+ * This backend adds a claim, an insert into a unique `_id` (atomic on both), keyed by the
+ * job and its due time: only the caller whose insert succeeds runs that fire.
  */
 export function claimingBackend(inner: AgendaBackend, options: ClaimingOptions): AgendaBackend {
   const repository = claimingRepository(inner.repository, options);
@@ -43,51 +56,47 @@ export function claimingBackend(inner: AgendaBackend, options: ClaimingOptions):
   };
 }
 
-function claimKey(job: JobParameters): string | undefined {
-  if (job._id === undefined) return undefined;
-  const due = job.nextRunAt instanceof Date ? job.nextRunAt.getTime() : 'none';
-  return `${String(job._id)}@${due}`;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === 11000;
+function stampDue(job: JobParameters, due: Date): JobParameters {
+  if (typeof job.data === 'object' && job.data !== null) (job.data as Record<string, unknown>)[LOCKED_DUE_AT] = due;
+  return job;
 }
 
 function claimingRepository(inner: JobRepository, options: ClaimingOptions): JobRepository {
+  const store: ClaimStore = createClaimStore(options);
   const now = options.now ?? (() => new Date());
-  let claimsSinceCleanup = 0;
-
-  const claim = async (key: string): Promise<boolean> => {
-    const at = now();
-    const document: ClaimDocument = { _id: key, claimedAt: at, expiresAt: new Date(at.getTime() + options.lockLifetimeMs) };
-    try {
-      await options.claims.insertOne(document);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Taken. Take it over only when the holder's claim has expired (a crashed runner).
-      const removed = await options.claims.deleteOne({ _id: key, expiresAt: { $lt: at } });
-      if (removed.deletedCount !== 1) return false;
-      try {
-        await options.claims.insertOne(document);
-      } catch (retryError) {
-        if (isDuplicateKey(retryError)) return false;
-        throw retryError;
-      }
-    }
-    claimsSinceCleanup += 1;
-    if (claimsSinceCleanup >= CLEANUP_EVERY_CLAIMS) {
-      claimsSinceCleanup = 0;
-      const horizon = new Date(at.getTime() - CLAIM_RETENTION_LIFETIMES * options.lockLifetimeMs);
-      await options.claims.deleteMany({ expiresAt: { $lt: horizon } });
-    }
-    return true;
+  const runMode = options.claimAt === 'run';
+  /** Jobs this instance has locked and not yet let go of (run mode). */
+  const held = new Set<string>();
+  const letGo = (job: JobParameters) => {
+    if (job._id !== undefined && !(job.lockedAt instanceof Date)) held.delete(String(job._id));
   };
 
-  const confirm = async (locked: JobParameters | undefined): Promise<JobParameters | undefined> => {
+  /** Lock mode: the lock holds only with the claim; a lost claim gives the lock back. */
+  const confirmAtLock = async (locked: JobParameters | undefined): Promise<JobParameters | undefined> => {
     if (locked === undefined) return undefined;
-    const key = claimKey(locked);
+    const key = defaultClaimKey(locked);
     if (key === undefined) return locked;
-    return (await claim(key)) ? locked : undefined;
+    return (await store.claim(key)) ? locked : undefined;
+  };
+
+  /**
+   * Run mode: stamp the due time. A job whose nextRunAt is null is being run by another
+   * instance (Agenda clears it for the run), unless that run began longer than a lock
+   * lifetime ago: then its instance died mid-fire and the job is recovered, stamped with
+   * that run's start, which every instance reads alike.
+   */
+  const stampAtLock = (locked: JobParameters): JobParameters | 'refused' => {
+    // FerretDB may hand one document to two concurrent locks of this same instance.
+    const id = String(locked._id);
+    if (held.has(id)) return 'refused';
+    if (locked.nextRunAt instanceof Date) {
+      held.add(id);
+      return stampDue(locked, locked.nextRunAt);
+    }
+    const started = locked.lastRunAt instanceof Date ? locked.lastRunAt.getTime() : 0;
+    if (now().getTime() - started < options.lockLifetimeMs) return 'refused';
+    held.add(id);
+    return stampDue(locked, new Date(started));
   };
 
   return {
@@ -99,14 +108,39 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
     getQueueSize: () => inner.getQueueSize(),
     removeJobs: (removal) => inner.removeJobs(removal),
     saveJob: (job, saveOptions) => inner.saveJob(job, saveOptions),
-    saveJobState: (job, saveOptions) => inner.saveJobState(job, saveOptions),
-    async lockJob(job: JobParameters, lockOptions: JobRepositoryOptions | undefined) {
-      return confirm(await inner.lockJob(job, lockOptions));
+    async saveJobState(job, saveOptions) {
+      try {
+        await inner.saveJobState(job, saveOptions);
+      } finally {
+        letGo(job);
+      }
     },
-    unlockJob: (job) => inner.unlockJob(job),
-    unlockJobs: (ids) => inner.unlockJobs(ids),
+    async lockJob(job: JobParameters, lockOptions: JobRepositoryOptions | undefined) {
+      const locked = await inner.lockJob(job, lockOptions);
+      if (!runMode) return confirmAtLock(locked);
+      if (locked === undefined) return undefined;
+      const stamped = stampAtLock(locked);
+      return stamped === 'refused' ? undefined : stamped;
+    },
+    async unlockJob(job) {
+      held.delete(String(job._id));
+      await inner.unlockJob(job);
+    },
+    async unlockJobs(ids) {
+      for (const id of ids) held.delete(String(id));
+      await inner.unlockJobs(ids);
+    },
     async getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions) {
-      return confirm(await inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions));
+      if (!runMode) return confirmAtLock(await inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions));
+      // A refused job stays locked by this lock until its runner unlocks it, so the next
+      // query passes over it instead of returning it again.
+      for (let attempt = 0; attempt < MAX_REFUSALS; attempt += 1) {
+        const locked = await inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions);
+        if (locked === undefined) return undefined;
+        const stamped = stampAtLock(locked);
+        if (stamped !== 'refused') return stamped;
+      }
+      return undefined;
     },
     disableJobs: (removal) => inner.disableJobs(removal),
     enableJobs: (removal) => inner.enableJobs(removal),

@@ -2,7 +2,7 @@ import type { AgendaBackend, JobParameters, JobRepository } from 'agenda';
 import { MongoClient, type Collection } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, uniqueDatabaseName } from '../../../tests/harness/index.js';
-import { claimingBackend, type ClaimDocument } from '../src/index.js';
+import { claimingBackend, createClaimStore, lockedDueAt, type ClaimDocument } from '../src/index.js';
 
 /** An Agenda repository whose lock always "succeeds", as FerretDB's non-atomic update can. */
 function alwaysLockingRepository(job: JobParameters): JobRepository {
@@ -71,5 +71,40 @@ describe('claimingBackend', () => {
     expect(await second.lockJob(job('c1', due), undefined)).toBeUndefined();
     clock = new Date(clock.getTime() + 1500);
     expect(await second.lockJob(job('c1', due), undefined)).toBeDefined();
+  });
+
+  describe('run mode (the handler claims the fire)', () => {
+    it('stamps the due time on the locked job and does not claim it', async () => {
+      const due = new Date('2026-03-01T00:00:00Z');
+      const repo = claimingBackend(backendFor(alwaysLockingRepository(job('d1', due))), { claims, lockLifetimeMs: 60_000, claimAt: 'run' }).repository;
+      const locked = await repo.getNextJobToRun('j', due, due, due, undefined);
+      expect(lockedDueAt(locked?.data)).toEqual(due);
+      expect(await claims.countDocuments({ _id: { $regex: /^d1@/ } })).toBe(0);
+    });
+
+    it('passes over a job it already holds, and one another instance is running', async () => {
+      const due = new Date('2026-03-02T00:00:00Z');
+      const held = claimingBackend(backendFor(alwaysLockingRepository(job('e1', due))), { claims, lockLifetimeMs: 60_000, claimAt: 'run' }).repository;
+      expect(await held.lockJob(job('e1', due), undefined)).toBeDefined();
+      // FerretDB may hand the same document to a second lock of the same instance.
+      expect(await held.lockJob(job('e1', due), undefined)).toBeUndefined();
+      const running = { ...job('e2', due), nextRunAt: null, lastRunAt: new Date() } as JobParameters;
+      const other = claimingBackend(backendFor(alwaysLockingRepository(running)), { claims, lockLifetimeMs: 60_000, claimAt: 'run' }).repository;
+      expect(await other.lockJob(running, undefined)).toBeUndefined();
+      // Its runner died longer than a lock lifetime ago: recovered, stamped with that run's start.
+      const started = new Date(Date.now() - 120_000);
+      const abandoned = { ...job('e3', due), nextRunAt: null, lastRunAt: started } as JobParameters;
+      const recovering = claimingBackend(backendFor(alwaysLockingRepository(abandoned)), { claims, lockLifetimeMs: 60_000, claimAt: 'run' }).repository;
+      expect(lockedDueAt((await recovering.lockJob(abandoned, undefined))?.data)).toEqual(started);
+    });
+
+    it('gives a claim that is never taken over to exactly one of many callers', async () => {
+      let clock = new Date('2026-03-03T00:00:00Z');
+      const store = createClaimStore({ claims, lockLifetimeMs: 1000, noTakeover: true, now: () => clock });
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.claim('f1@2026-03-03T00:00:00.000Z')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      clock = new Date(clock.getTime() + 60_000);
+      expect(await store.claim('f1@2026-03-03T00:00:00.000Z')).toBe(false);
+    });
   });
 });
