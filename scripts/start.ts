@@ -44,7 +44,7 @@ async function persistentSecret(variable: string, file: string, make: () => stri
 }
 
 /** The probe port each service listens on (their HEALTH_PORT defaults). */
-const HEALTH_PORTS: Partial<Record<(typeof SERVICES)[number], number>> = { auth: 9101, users: 9102, jobs: 9103 };
+const HEALTH_PORTS: Partial<Record<(typeof SERVICES)[number], number>> = { auth: 9101, users: 9102, jobs: 9103, executor: 9104 };
 
 const running: Stoppable[] = [];
 let stopping = false;

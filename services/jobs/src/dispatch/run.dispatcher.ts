@@ -1,0 +1,246 @@
+import type { EventType } from '@jobwire/contracts';
+import type { EventPublisher, IdGenerator, Logger } from '@jobwire/service-kit';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { JobDocument } from '../jobs/job.model.js';
+import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
+import { requestExecution, type ExecOutcome } from './executor.client.js';
+
+export interface Fire {
+  trigger: RunTrigger;
+  scheduledTime: Date;
+  misfired: boolean;
+  /** Set for a misfire: how many fire times it stands for. */
+  missedFires?: number;
+  /** The job's previous fire ran on this replica, so no other replica can be running it. */
+  previousFireHere?: boolean;
+}
+
+export interface DispatcherDeps {
+  nc: NatsConnection;
+  runs: RunModel;
+  active: ActiveRunModel;
+  events: EventPublisher;
+  ids: IdGenerator;
+  logger: Logger;
+  instanceId: string;
+  leaseMs: number;
+  retryBackoffMs: number;
+}
+
+export interface RunDispatcher {
+  /** Starts a fire's run (with its retries) in the background; resolves once the first record is written. */
+  dispatch(job: JobDocument, fire: Fire): Promise<void>;
+  /** Records a fire that does not run (overlap, misfire policy). */
+  skip(job: JobDocument, fire: Fire, cause: string): Promise<void>;
+  inFlight(): number;
+  /** Waits up to `graceMs` for running runs; the rest are marked failed ("scheduler stopped"). */
+  stop(graceMs: number): Promise<void>;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+const DEADLINE_SLACK_MS = 50;
+const finishedEvent: Record<Exclude<RunState, 'running' | 'skipped'>, EventType> = {
+  succeeded: 'jobs.run.succeeded',
+  failed: 'jobs.run.failed',
+  timeout: 'jobs.run.timed-out',
+};
+
+/**
+ * Runs a fire on an executor and keeps `job_runs` true: a `running` record per attempt,
+ * finished with the outcome, renewed while it runs (a lease) so another replica can tell
+ * a run whose scheduler died from one still going.
+ */
+export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
+  const { runs, active: activeRuns, logger } = deps;
+  const active = new Map<string, Promise<void>>();
+  /** Runs going on here, per job. */
+  const runningHere = new Map<string, number>();
+  const track = (jobId: string, delta: number) => {
+    const count = (runningHere.get(jobId) ?? 0) + delta;
+    if (count <= 0) runningHere.delete(jobId);
+    else runningHere.set(jobId, count);
+  };
+  const backoffTimers = new Set<{ resolve: () => void; timer: NodeJS.Timeout }>();
+  let stopping = false;
+  const renewal = setInterval(() => void renewLeases(), Math.max(500, Math.floor(deps.leaseMs / 3)));
+  renewal.unref();
+
+  async function renewLeases(): Promise<void> {
+    if (active.size === 0) return;
+    try {
+      await activeRuns.updateMany({ scheduler: deps.instanceId }, { $set: { leaseUntil: new Date(Date.now() + deps.leaseMs) } });
+    } catch (error) {
+      logger.warn({ err: error }, 'could not renew run leases');
+    }
+  }
+
+  function publish(type: EventType, run: Pick<RunDocument, '_id' | 'jobId' | 'handlerName' | 'attempt' | 'trigger'> & Partial<RunDocument>): void {
+    const data = {
+      runId: run._id,
+      jobId: run.jobId,
+      handlerName: run.handlerName,
+      attempt: run.attempt,
+      trigger: run.trigger,
+      ...(run.runState === undefined ? {} : { runState: run.runState }),
+      ...(run.cause === undefined || run.cause === null ? {} : { cause: run.cause }),
+      ...(run.durationMs === undefined || run.durationMs === null ? {} : { durationMs: run.durationMs }),
+      ...(run.scheduledTime === undefined ? {} : { scheduledTime: run.scheduledTime.toISOString() }),
+    };
+    deps.events.publish(type, data, { id: `${run._id}.${type}`, subject: run.jobId }).catch((error: unknown) => {
+      logger.warn({ err: error, type, runId: run._id }, 'could not publish a run event');
+    });
+  }
+
+  function baseRun(job: JobDocument, fire: Fire, attempt: number, now: Date): RunDocument {
+    return {
+      _id: deps.ids.next(),
+      jobId: job._id,
+      jobName: job.jobName,
+      handlerName: job.handlerName,
+      timezone: job.timezone,
+      runState: 'running',
+      cause: fire.misfired ? misfireCause(fire) : null,
+      trigger: fire.trigger,
+      scheduledTime: fire.scheduledTime,
+      startTime: now,
+      endTime: null,
+      durationMs: null,
+      executor: null,
+      attempt,
+      misfired: fire.misfired,
+      output: null,
+      scheduler: deps.instanceId,
+      createTime: fire.scheduledTime,
+    };
+  }
+
+  /** Writes the attempt's `running` record. */
+  async function open(job: JobDocument, fire: Fire, number: number): Promise<RunDocument> {
+    const now = new Date();
+    const run = baseRun(job, fire, number, now);
+    await activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) });
+    await runs.create(run);
+    publish('jobs.run.started', run);
+    return run;
+  }
+
+  /** Asks an executor and finishes the record with the outcome. */
+  function execute(job: JobDocument, fire: Fire, run: RunDocument): Promise<RunState> {
+    const finished = (async () => {
+      const started = run.startTime ?? new Date();
+      const timeoutMs = job.timeoutSeconds * 1000;
+      const outcome: ExecOutcome = await requestExecution(
+        deps.nc,
+        job.handlerName,
+        { runId: run._id, jobId: job._id, params: job.params, scheduledTime: fire.scheduledTime.toISOString(), attempt: run.attempt, deadline: new Date(started.getTime() + timeoutMs).toISOString() },
+        timeoutMs,
+      );
+      const ended = new Date();
+      // An executor that stops its handler at the deadline may answer just before the
+      // request times out: a failure at the deadline is a timeout all the same.
+      const timedOut = outcome.state === 'failed' && ended.getTime() >= started.getTime() + timeoutMs - DEADLINE_SLACK_MS;
+      const state: Exclude<RunState, 'running' | 'skipped'> = timedOut ? 'timeout' : outcome.state;
+      const update = {
+        runState: state,
+        cause: outcome.state === 'succeeded' ? run.cause : timedOut ? `timed out after ${job.timeoutSeconds} s (${outcome.cause})` : outcome.cause,
+        endTime: ended,
+        durationMs: ended.getTime() - started.getTime(),
+        executor: outcome.executor,
+        output: outcome.state === 'succeeded' ? outcome.output : null,
+      };
+      // Only a run still running is finished here: a sweeper may have given up on it.
+      const result = await runs.updateOne({ _id: run._id, runState: 'running' }, { $set: update });
+      await activeRuns.deleteOne({ _id: run._id });
+      if (result.matchedCount === 1) publish(finishedEvent[state], { ...run, ...update });
+      return state;
+    })();
+    active.set(
+      run._id,
+      finished.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return finished.finally(() => active.delete(run._id));
+  }
+
+  async function runWithRetries(job: JobDocument, fire: Fire, first: RunDocument): Promise<void> {
+    let state = await execute(job, fire, first);
+    for (let number = 2; state !== 'succeeded' && number <= job.retries + 1 && !stopping; number += 1) {
+      await backoff(Math.min(MAX_BACKOFF_MS, deps.retryBackoffMs * 2 ** (number - 2)));
+      if (stopping) return;
+      state = await execute(job, fire, await open(job, fire, number));
+    }
+  }
+
+  function backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        resolve,
+        timer: setTimeout(() => {
+          backoffTimers.delete(entry);
+          resolve();
+        }, ms),
+      };
+      backoffTimers.add(entry);
+    });
+  }
+
+  return {
+    async dispatch(job, fire) {
+      if (!job.allowOverlap) {
+        // The store is asked only when the previous fire may be running on another replica.
+        const overlapping = runningHere.has(job._id) || (fire.previousFireHere !== true && (await activeRuns.exists({ jobId: job._id })) !== null);
+        if (overlapping) {
+          await this.skip(job, fire, 'the previous run is still running');
+          return;
+        }
+      }
+      track(job._id, 1);
+      let first: RunDocument;
+      try {
+        first = await open(job, fire, 1);
+      } catch (error) {
+        track(job._id, -1);
+        throw error;
+      }
+      void runWithRetries(job, fire, first)
+        .catch((error: unknown) => {
+          logger.error({ err: error, jobId: job._id }, 'run failed to record');
+        })
+        .finally(() => track(job._id, -1));
+    },
+    async skip(job, fire, cause) {
+      const now = new Date();
+      const run: RunDocument = { ...baseRun(job, fire, 1, now), runState: 'skipped', cause, startTime: null };
+      await runs.create(run);
+      logger.info({ jobId: job._id, cause }, 'fire skipped');
+    },
+    inFlight: () => active.size,
+    async stop(graceMs) {
+      stopping = true;
+      for (const entry of backoffTimers) {
+        clearTimeout(entry.timer);
+        entry.resolve();
+      }
+      backoffTimers.clear();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([Promise.allSettled([...active.values()]), deadline]);
+      clearInterval(renewal);
+      const left = [...active.keys()];
+      if (left.length > 0) {
+        const now = new Date();
+        for (const id of left) {
+          await runs.updateOne({ _id: id, runState: 'running' }, { $set: { runState: 'failed', cause: 'scheduler stopped', endTime: now } });
+          await activeRuns.deleteOne({ _id: id });
+        }
+        logger.warn({ runs: left.length }, 'runs still going at shutdown were marked failed');
+      }
+    },
+  };
+}
+
+function misfireCause(fire: Fire): string {
+  const count = fire.missedFires ?? 1;
+  return `misfire: stands for ${count} missed fire${count === 1 ? '' : 's'} while no scheduler ran`;
+}

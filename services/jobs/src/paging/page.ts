@@ -1,0 +1,39 @@
+import { AppError } from '@jobwire/contracts';
+import { DateTime } from 'luxon';
+
+/** The Open-Job page object; counts as strings, as the original serialises longs. */
+export function pageOf<T>(records: T[], total: number, current: number, pageSize: number) {
+  const pages = Math.ceil(total / pageSize);
+  return {
+    records,
+    total: String(total),
+    current: String(current),
+    pages: String(pages),
+    hasPrevious: current > 1,
+    hasNext: current < pages,
+  };
+}
+
+/** A `yyyy-MM-dd HH:mm:ss` filter bound read in the given zone. */
+export function parseWallTime(text: string, timeZone: string, path: string): Date {
+  const parsed = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone: timeZone });
+  if (!parsed.isValid) throw new AppError('VALIDATION_FAILED', `${path} is not a valid date and time.`, { details: [{ path, message: 'must be a real date and time, yyyy-MM-dd HH:mm:ss' }] });
+  return parsed.toJSDate();
+}
+
+/** `{ $gte, $lte }` for a createTime range, or undefined when neither bound is given. */
+export function timeRange(begin: string | undefined, end: string | undefined, timeZone: string): { $gte?: Date; $lte?: Date } | undefined {
+  if (begin === undefined && end === undefined) return undefined;
+  const range: { $gte?: Date; $lte?: Date } = {};
+  if (begin !== undefined) range.$gte = parseWallTime(begin, timeZone, 'beginTime');
+  if (end !== undefined) range.$lte = parseWallTime(end, timeZone, 'endTime');
+  if (range.$gte !== undefined && range.$lte !== undefined && range.$gte > range.$lte) {
+    throw new AppError('VALIDATION_FAILED', 'beginTime is after endTime.', { details: [{ path: 'beginTime', message: 'must not be after endTime' }] });
+  }
+  return range;
+}
+
+/** Escapes text for a literal substring match. */
+export function literalPattern(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}

@@ -1,0 +1,47 @@
+import { AppError, type IdsBodySchema, type RunPageQuerySchema } from '@jobwire/contracts';
+import type { QueryFilter } from 'mongoose';
+import type { z } from 'zod';
+import { pageOf, timeRange } from '../paging/page.js';
+import type { RunDocument, RunModel } from './run.model.js';
+import { presentRun, type RunView } from './run.presenter.js';
+
+export interface RunQueryDeps {
+  runs: RunModel;
+  defaultTimeZone: string;
+}
+
+/** Runs newest first; `status` 1 = succeeded, 0 = anything else, as the Open-Job admin filters. */
+export async function pageRuns(deps: RunQueryDeps, query: z.output<typeof RunPageQuerySchema>) {
+  const filter: QueryFilter<RunDocument> = {};
+  const jobId = query.jobId ?? query.taskId;
+  if (jobId !== undefined) filter.jobId = jobId;
+  if (query.status === 1) filter.runState = 'succeeded';
+  if (query.status === 0) filter.runState = { $ne: 'succeeded' };
+  const range = timeRange(query.beginTime, query.endTime, deps.defaultTimeZone);
+  if (range !== undefined) filter.createTime = range;
+  const skip = (query.current - 1) * query.pageSize;
+  const [records, total] = await Promise.all([
+    deps.runs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).lean(),
+    deps.runs.countDocuments(filter),
+  ]);
+  return pageOf(records.map(presentRun), total, query.current, query.pageSize);
+}
+
+export async function runInfo(deps: RunQueryDeps, id: string): Promise<RunView> {
+  const run = await deps.runs.findById(id).lean();
+  if (run === null) throw new AppError('JOBS_RUN_NOT_FOUND', `No run with id ${id}.`);
+  return presentRun(run);
+}
+
+/** Deletes finished runs; a run still running is kept (it is finished later) and named. */
+export async function deleteRuns(deps: RunQueryDeps, request: z.output<typeof IdsBodySchema>): Promise<true> {
+  const ids = [...new Set(request.ids)];
+  const running = await deps.runs.find({ _id: { $in: ids }, runState: 'running' }, { _id: 1 }).lean();
+  if (running.length > 0) {
+    throw new AppError('CONFLICT', `Run ${running.map((run) => run._id).join(', ')} is still running; nothing was deleted.`, {
+      details: running.map((run) => ({ path: 'ids', message: `${run._id} is running` })),
+    });
+  }
+  await deps.runs.deleteMany({ _id: { $in: ids } });
+  return true;
+}
