@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+const TEST_FILES = ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tests/**/*.test.ts'];
+const SERIAL_FILES = ['tests/jobs/jobs-replicas.e2e.test.ts'];
+const NEVER = ['**/node_modules/**', '.tools/**', '.data/**', '**/dist/**'];
 
 export default defineConfig({
   resolve: {
@@ -9,19 +12,17 @@ export default defineConfig({
     alias: [{ find: /^@jobwire\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
   },
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'packages/*/src/**/*.test.ts',
-      'services/*/test/**/*.test.ts',
-      'services/*/src/**/*.test.ts',
-      'tests/**/*.test.ts',
-    ],
-    exclude: ['**/node_modules/**', '.tools/**', '.data/**', '**/dist/**'],
     globalSetup: ['./tests/harness/global-setup.ts'],
     reporters: ['default', './tests/harness/summary.reporter.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'suite', include: TEST_FILES, exclude: [...SERIAL_FILES, ...NEVER], sequence: { groupOrder: 0 } } },
+      // Timing-sensitive scale tests run after the rest, alone, so the other files'
+      // load on a 2-core machine does not decide whether every-second fires are on time.
+      { extends: true, test: { name: 'serial', include: SERIAL_FILES, exclude: NEVER, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
