@@ -1,3 +1,4 @@
+import { TimeZoneSchema } from '@jobwire/contracts';
 import { baseConfigShape, healthConfigShape, loadConfig, mongoConfigShape } from '@jobwire/service-kit';
 import { z } from 'zod';
 
@@ -8,18 +9,7 @@ export const jobsConfigSchema = z.object({
   ...baseConfigShape,
   ...mongoConfigShape,
   ...healthConfigShape(9103),
-  DEFAULT_TIMEZONE: z
-    .string()
-    .min(1)
-    .default('Asia/Shanghai')
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  DEFAULT_TIMEZONE: TimeZoneSchema.default('Asia/Shanghai'),
   /** Agenda's poll interval; announcements over NATS make new and run-once jobs start sooner. */
   SCHEDULER_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How long a fire's lock holds before another replica may take over a crashed one. */
