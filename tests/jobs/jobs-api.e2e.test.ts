@@ -1,3 +1,5 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
 import { createJob, startJobsStack, type JobsStack } from './jobs.fixture.js';
@@ -26,12 +28,22 @@ interface Page<T> {
 }
 
 let stack: JobsStack;
+let eventWatch: NatsConnection;
+const eventTypes = new Set<string>();
 
 beforeAll(async () => {
   stack = await startJobsStack({ jobsEnv: { RETRY_BACKOFF_MS: '100', SCHEDULER_POLL_MS: '5000' } });
+  // Events go to JetStream's EVENTS stream; a plain subscription sees them as they are published.
+  eventWatch = await connect({ servers: stack.natsUrl });
+  eventWatch.subscribe('events.jobs.>', {
+    callback: (_error, msg) => {
+      eventTypes.add((msg.json<{ type: string }>()).type);
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
+  await eventWatch.drain();
   await stack.stop();
 });
 
@@ -258,6 +270,33 @@ describe('runs', () => {
     expect((await stack.api('DELETE', '/openJobLog/delete', { ids: runIds })).body).toMatchObject({ code: 200, data: true });
     expect(await runsOf(id)).toHaveLength(0);
     expect((await stack.api('GET', `/openJobLog/info/${runIds[0]!}`)).body.code).toBe(404);
+  });
+
+  it('runs the http handler of the sample executor against a real URL, and fails it on a bad answer', async () => {
+    const ok = await createJob(stack, { jobName: 'http ok', handlerName: 'http', cronExpression: '0 0 0 1 1 ?', params: JSON.stringify({ url: `${stack.gatewayUrl}/healthz`, timeoutMs: 2000 }) });
+    const missing = await createJob(stack, { jobName: 'http 404', handlerName: 'http', cronExpression: '0 0 0 1 1 ?', params: JSON.stringify({ url: `${stack.gatewayUrl}/no/such/page` }) });
+    await stack.api('PUT', '/openJob/run', { id: ok });
+    await stack.api('PUT', '/openJob/run', { id: missing });
+    const [fetched] = await finishedRuns(ok, 1);
+    expect(fetched!.runState).toBe('succeeded');
+    expect(JSON.parse(fetched!.output!)).toMatchObject({ status: 200 });
+    const [refused] = await finishedRuns(missing, 1);
+    expect(refused).toMatchObject({ runState: 'failed', cause: expect.stringContaining('answered 404') });
+  });
+
+  it('removes runs older than the retention when a replica sweeps', async () => {
+    const old = new Date(Date.now() - 30 * 86_400_000);
+    await stack.runs.create({ _id: '1000000000000000001', jobId: 'gone', jobName: 'old', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded', cause: null, trigger: 'cron', scheduledTime: old, startTime: old, endTime: old, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: old });
+    const replica = await stack.startJobsReplica();
+    await eventually(async () => ((await stack.runs.exists({ _id: '1000000000000000001' })) === null ? true : undefined), 15_000, 'the old run to be removed');
+    await replica.process.stop();
+    stack.replicas.splice(stack.replicas.indexOf(replica), 1);
+  });
+
+  it('published the job and run events', () => {
+    for (const type of ['jobs.job.created', 'jobs.job.updated', 'jobs.job.started', 'jobs.job.stopped', 'jobs.job.deleted', 'jobs.run.started', 'jobs.run.succeeded', 'jobs.run.failed', 'jobs.run.timed-out']) {
+      expect(eventTypes, type).toContain(`jobwire.${type}`);
+    }
   });
 
   it('lists live executors and their handlers', async () => {
