@@ -43,4 +43,23 @@ describe('loadConfig', () => {
   it('when MONGO_URL is not a MongoDB URL, then it is refused', () => {
     expect(() => loadConfig(schema, { SECRET: 'abcdefgh', MONGO_URL: 'postgres://x' })).toThrow(/MONGO_URL/);
   });
+
+  it('when NODE_ENV is production and a setting still holds the CHANGE_ME placeholder, then it is refused by name', () => {
+    const placeholder = { SECRET: 'CHANGE_ME-secret', MONGO_URL: 'mongodb://app:CHANGE_ME@db:27017/x', NODE_ENV: 'production' };
+    expect(() => loadConfig(schema, placeholder)).toThrow(ConfigError);
+    try {
+      loadConfig(schema, placeholder);
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['MONGO_URL', 'SECRET']);
+    }
+    // Outside production, and for variables the service does not read, the placeholder is left alone.
+    expect(loadConfig(schema, { ...placeholder, NODE_ENV: 'development' }).SECRET).toBe('CHANGE_ME-secret');
+    expect(loadConfig(schema, { SECRET: 'real-secret', NODE_ENV: 'production', OTHER: 'CHANGE_ME' }).SECRET).toBe('real-secret');
+  });
+
+  it('when JETSTREAM_REPLICAS is given, then it is a count from 1 to 5', () => {
+    expect(loadConfig(schema, { SECRET: 'abcdefgh' }).JETSTREAM_REPLICAS).toBe(1);
+    expect(loadConfig(schema, { SECRET: 'abcdefgh', JETSTREAM_REPLICAS: '3' }).JETSTREAM_REPLICAS).toBe(3);
+    expect(() => loadConfig(schema, { SECRET: 'abcdefgh', JETSTREAM_REPLICAS: '7' })).toThrow(/JETSTREAM_REPLICAS/);
+  });
 });

@@ -39,13 +39,13 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
   return {
     async start() {
       const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv, authcodeKv] = await Promise.all([
-        kvm.create(kvBuckets.captcha.name, { ttl: config.CAPTCHA_TTL_SECONDS * 1000, history: 1 }),
-        kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1 }),
-        kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1 }),
-        kvm.create(kvBuckets.otp.name, { ttl: config.OTP_TTL_SECONDS * 1000, history: 1 }),
-        kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1 }),
-        kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1 }),
-        kvm.create(kvBuckets.authcode.name, { ttl: kvBuckets.authcode.ttlMs, history: 1 }),
+        kvm.create(kvBuckets.captcha.name, { ttl: config.CAPTCHA_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(kvBuckets.otp.name, { ttl: config.OTP_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        kvm.create(kvBuckets.authcode.name, { ttl: kvBuckets.authcode.ttlMs, history: 1, replicas: config.JETSTREAM_REPLICAS }),
       ]);
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
       const tokens = createTokenIssuer({

@@ -24,6 +24,8 @@ export const baseConfigShape = {
     .refine((value) => value.split(',').every((url) => /^(nats|tls|wss?):\/\/[^\s]+$/.test(url.trim())), 'must be nats://host:port (comma-separated for a cluster)'),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Copies of each JetStream stream and KV bucket a service creates: 1 on one server, 3 on a cluster. */
+  JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   INSTANCE_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')
@@ -56,13 +58,32 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
     if (value !== undefined && value !== '') cleaned[key] = value;
   }
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) {
+    refuseProductionPlaceholders(result.data, cleaned);
+    return result.data;
+  }
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: issue.path.map(String).join('.') || '(environment)',
       message: issue.code === 'invalid_type' && cleaned[String(issue.path[0])] === undefined ? 'is required' : issue.message,
     })),
   );
+}
+
+/** Marks a value that deploy/ ships in place of a real secret. */
+export const CONFIG_PLACEHOLDER = 'CHANGE_ME';
+
+/**
+ * In production a setting the service reads may not still hold the deployment
+ * templates' placeholder: a shipped-as-is secret stops the process instead of
+ * signing tokens with a published key.
+ */
+function refuseProductionPlaceholders(config: unknown, raw: Record<string, string>): void {
+  if (typeof config !== 'object' || config === null || (config as { NODE_ENV?: unknown }).NODE_ENV !== 'production') return;
+  const problems = Object.keys(config)
+    .filter((variable) => raw[variable]?.includes(CONFIG_PLACEHOLDER) === true)
+    .map((variable) => ({ variable, message: `still holds the ${CONFIG_PLACEHOLDER} placeholder; set a real value` }));
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** Runs the config loader; on a ConfigError prints it and exits, so a wrong value stops the process. */

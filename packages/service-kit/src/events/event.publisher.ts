@@ -44,7 +44,7 @@ const MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000;
  * Publishes facts after the write that made them true. `Nats-Msg-Id` is the event id,
  * so a publish retried after a lost acknowledgement is stored once.
  */
-export function createEventPublisher(nc: NatsConnection, options: { source: string; logger: Logger }): EventPublisher {
+export function createEventPublisher(nc: NatsConnection, options: { source: string; logger: Logger; replicas?: number }): EventPublisher {
   const js: JetStreamClient = jetstream(nc);
   return {
     async ensureStream() {
@@ -61,6 +61,7 @@ export function createEventPublisher(nc: NatsConnection, options: { source: stri
           subjects: [`${EVENTS_SUBJECT_PREFIX}>`],
           duplicate_window: DUPLICATE_WINDOW_NS,
           max_age: MAX_AGE_NS,
+          num_replicas: options.replicas ?? 1,
         });
         options.logger.info({ stream: EVENTS_STREAM }, 'created the events stream');
       } catch (error) {

@@ -16,6 +16,7 @@ export interface RuntimeConfig {
   HEALTH_PORT: number;
   HEALTH_HOST: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  JETSTREAM_REPLICAS?: number;
   MONGO_URL?: string;
 }
 
@@ -40,7 +41,7 @@ export async function createServiceRuntime(options: { name: string; version: str
   const mongo = config.MONGO_URL === undefined ? undefined : await connectMongo({ url: config.MONGO_URL, logger });
   const registry = createMetricsRegistry({ service: name });
   const host = createServiceHost(nc, { name, version: options.version, logger, registry });
-  const events = createEventPublisher(nc, { source: `jobwire/${name}`, logger });
+  const events = createEventPublisher(nc, { source: `jobwire/${name}`, logger, replicas: config.JETSTREAM_REPLICAS ?? 1 });
   let probes: HealthServer | undefined;
   let stopping = false;
 

@@ -24,7 +24,7 @@ const REWATCH_DELAY_MS = 1000;
  */
 export async function startRevocationCache(
   nc: NatsConnection,
-  options: { tokenTtlSeconds: number; logger: Logger },
+  options: { tokenTtlSeconds: number; replicas?: number; logger: Logger },
 ): Promise<RevocationCache> {
   const { logger } = options;
   const revoked = new Map<string, number>();
@@ -37,7 +37,7 @@ export async function startRevocationCache(
     for (const wake of waiters.splice(0)) wake();
   };
 
-  const kv: KV = await new Kvm(nc).create(kvBuckets.revoked.name, { ttl: options.tokenTtlSeconds * 1000, history: 1 });
+  const kv: KV = await new Kvm(nc).create(kvBuckets.revoked.name, { ttl: options.tokenTtlSeconds * 1000, history: 1, replicas: options.replicas ?? 1 });
 
   let stopWatch: (() => void) | undefined;
   const watchLoop = async () => {
