@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.data/**', 'tools/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.data/**', 'tools/**', 'coverage/**', 'deploy/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
