@@ -35,17 +35,19 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
   const runtime = await createServiceRuntime({ name: serviceNames.auth, version: AUTH_VERSION, config, logger });
   const { nc, host, events } = runtime;
   const kvm = new Kvm(nc);
+  // One value per key, expiring after ttlMs, with JETSTREAM_REPLICAS copies.
+  const bucket = (name: string, ttlMs: number) => kvm.create(name, { ttl: ttlMs, history: 1, replicas: config.JETSTREAM_REPLICAS });
 
   return {
     async start() {
       const [captchaKv, revokedKv, refreshKv, otpKv, smsRateKv, scanKv, authcodeKv] = await Promise.all([
-        kvm.create(kvBuckets.captcha.name, { ttl: config.CAPTCHA_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(kvBuckets.revoked.name, { ttl: config.TOKEN_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(REFRESH_BUCKET, { ttl: config.REFRESH_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(kvBuckets.otp.name, { ttl: config.OTP_TTL_SECONDS * 1000, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(SMS_RATE_BUCKET, { ttl: DAY_MS, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(kvBuckets.scan.name, { ttl: kvBuckets.scan.ttlMs, history: 1, replicas: config.JETSTREAM_REPLICAS }),
-        kvm.create(kvBuckets.authcode.name, { ttl: kvBuckets.authcode.ttlMs, history: 1, replicas: config.JETSTREAM_REPLICAS }),
+        bucket(kvBuckets.captcha.name, config.CAPTCHA_TTL_SECONDS * 1000),
+        bucket(kvBuckets.revoked.name, config.TOKEN_TTL_SECONDS * 1000),
+        bucket(REFRESH_BUCKET, config.REFRESH_TTL_SECONDS * 1000),
+        bucket(kvBuckets.otp.name, config.OTP_TTL_SECONDS * 1000),
+        bucket(SMS_RATE_BUCKET, DAY_MS),
+        bucket(kvBuckets.scan.name, kvBuckets.scan.ttlMs),
+        bucket(kvBuckets.authcode.name, kvBuckets.authcode.ttlMs),
       ]);
       const captcha: CaptchaDeps = { store: singleUseStore(captchaKv, CaptchaEntrySchema), enabled: config.CAPTCHA_ENABLED, length: config.CAPTCHA_LENGTH };
       const tokens = createTokenIssuer({

@@ -41,7 +41,7 @@ export async function createServiceRuntime(options: { name: string; version: str
   const mongo = config.MONGO_URL === undefined ? undefined : await connectMongo({ url: config.MONGO_URL, logger });
   const registry = createMetricsRegistry({ service: name });
   const host = createServiceHost(nc, { name, version: options.version, logger, registry });
-  const events = createEventPublisher(nc, { source: `jobwire/${name}`, logger, replicas: config.JETSTREAM_REPLICAS ?? 1 });
+  const events = createEventPublisher(nc, { source: `jobwire/${name}`, logger, ...(config.JETSTREAM_REPLICAS === undefined ? {} : { replicas: config.JETSTREAM_REPLICAS }) });
   let probes: HealthServer | undefined;
   let stopping = false;
 
