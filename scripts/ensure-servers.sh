@@ -1,10 +1,12 @@
 #!/bin/sh
-# Builds nats-server and FerretDB v1 (SQLite backend) into .tools/bin at pinned
-# versions when they are missing. Both come from the Go module proxy.
+# Builds nats-server, FerretDB v1 (SQLite backend) and kustomize (renders deploy/k8s
+# in the tests) into .tools/bin at pinned versions when they are missing. All three
+# come from the Go module proxy.
 set -eu
 cd "$(dirname "$0")/.."
 
 NATS_SERVER_VERSION=v2.10.29
+KUSTOMIZE_VERSION=v5.8.0
 BIN="$(pwd)/.tools/bin"
 mkdir -p "$BIN"
 
@@ -27,4 +29,10 @@ if ! stamp_ok ferretdb "$FERRET_VERSION"; then
   echo "ensure-servers: building FerretDB v1 (SQLite) from tools/ferretdb (first time only)"
   (cd tools/ferretdb && go build -trimpath -o "$BIN/ferretdb" .)
   echo "$FERRET_VERSION" > "$BIN/ferretdb.version"
+fi
+
+if ! stamp_ok kustomize "$KUSTOMIZE_VERSION"; then
+  echo "ensure-servers: building kustomize $KUSTOMIZE_VERSION (first time only)"
+  GOBIN="$BIN" GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+  echo "$KUSTOMIZE_VERSION" > "$BIN/kustomize.version"
 fi

@@ -54,3 +54,8 @@ export type AuthConfig = z.output<typeof authConfigSchema>;
 export function loadAuthConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): AuthConfig {
   return loadConfig(authConfigSchema, env);
 }
+
+/** How long a stop may take before the process is ended (the shutdown steps share one deadline); deploy/k8s grace periods are checked against it. */
+export function shutdownDeadlineMs(config: AuthConfig): number {
+  return config.SHUTDOWN_TIMEOUT_MS;
+}

@@ -16,3 +16,8 @@ export type ExecutorConfig = z.output<typeof executorConfigSchema>;
 export function loadExecutorConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): ExecutorConfig {
   return loadConfig(executorConfigSchema, env);
 }
+
+/** How long a stop may take before the process is ended (running handlers get STOP_GRACE_MS, the shutdown steps their own deadline); deploy/k8s grace periods are checked against it. */
+export function shutdownDeadlineMs(config: ExecutorConfig): number {
+  return config.SHUTDOWN_TIMEOUT_MS + config.STOP_GRACE_MS;
+}

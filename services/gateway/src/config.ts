@@ -27,3 +27,8 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   return loadConfig(gatewayConfigSchema, env);
 }
+
+/** How long a stop may take before the process is ended (the HTTP drain and the shutdown steps share one deadline); deploy/k8s grace periods are checked against it. */
+export function shutdownDeadlineMs(config: GatewayConfig): number {
+  return config.SHUTDOWN_TIMEOUT_MS;
+}

@@ -1,6 +1,6 @@
 import { createLogger, exitOnConfigError, runUntilSignalled } from '@jobwire/service-kit';
 import { buildGateway } from './app.js';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, shutdownDeadlineMs } from './config.js';
 
 const config = exitOnConfigError(() => loadGatewayConfig());
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
@@ -9,5 +9,5 @@ await runUntilSignalled({
   start: () => gateway.start(),
   stop: () => gateway.stop(),
   logger,
-  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  shutdownTimeoutMs: shutdownDeadlineMs(config),
 });

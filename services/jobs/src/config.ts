@@ -40,3 +40,8 @@ export type JobsConfig = z.output<typeof jobsConfigSchema>;
 export function loadJobsConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): JobsConfig {
   return loadConfig(jobsConfigSchema, env);
 }
+
+/** How long a stop may take before the process is ended (in-flight runs get one deadline to finish, the shutdown steps another); deploy/k8s grace periods are checked against it. */
+export function shutdownDeadlineMs(config: JobsConfig): number {
+  return config.SHUTDOWN_TIMEOUT_MS * 2;
+}

@@ -34,3 +34,8 @@ export type UsersConfig = z.output<typeof usersConfigSchema>;
 export function loadUsersConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): UsersConfig {
   return loadConfig(usersConfigSchema, env);
 }
+
+/** How long a stop may take before the process is ended (the shutdown steps share one deadline); deploy/k8s grace periods are checked against it. */
+export function shutdownDeadlineMs(config: UsersConfig): number {
+  return config.SHUTDOWN_TIMEOUT_MS;
+}

@@ -7,6 +7,14 @@ export interface Lifecycle {
   shutdownTimeoutMs: number;
 }
 
+/** How long past its shutdown deadline a stopping process is given before it is ended. */
+export const HARD_STOP_MARGIN_MS = 2000;
+
+/** The longest a SIGTERM-to-exit can take: the deadline plus the hard-stop margin. */
+export function exitWithinMs(shutdownTimeoutMs: number): number {
+  return shutdownTimeoutMs + HARD_STOP_MARGIN_MS;
+}
+
 /**
  * Starts the app and stops it in order on SIGTERM or SIGINT. A second signal, or a stop
  * that overruns the deadline by a margin, ends the process at once with exit code 1.
@@ -24,7 +32,7 @@ export async function runUntilSignalled(lifecycle: Lifecycle): Promise<void> {
     const hardStop = setTimeout(() => {
       logger.error({ deadlineMs: lifecycle.shutdownTimeoutMs }, 'shutdown overran its deadline: exiting now');
       process.exit(1);
-    }, lifecycle.shutdownTimeoutMs + 2000);
+    }, exitWithinMs(lifecycle.shutdownTimeoutMs));
     hardStop.unref();
     lifecycle
       .stop()
