@@ -30,7 +30,7 @@ COPY services/jobs/package.json services/jobs/
 COPY services/executor/package.json services/executor/
 COPY tests/package.json tests/
 COPY bench/package.json bench/
-RUN pnpm install --frozen-lockfile --filter "@jobwire/${SERVICE}..."
+RUN pnpm install --frozen-lockfile --filter "{./services/${SERVICE}}..."
 COPY packages packages
 COPY services services
 COPY scripts/bundle.sh scripts/

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 const TEST_FILES = ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tests/**/*.test.ts'];
-const SERIAL_FILES = ['tests/jobs/jobs-replicas.e2e.test.ts'];
+const SERIAL_FILES = ['tests/jobs/jobs-replicas.e2e.test.ts', 'tests/deploy/image.e2e.test.ts'];
 const NEVER = ['**/node_modules/**', '.tools/**', '.data/**', '**/dist/**'];
 
 export default defineConfig({
@@ -21,7 +21,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'suite', include: TEST_FILES, exclude: [...SERIAL_FILES, ...NEVER], sequence: { groupOrder: 0 } } },
       // Timing-sensitive scale tests run after the rest, alone, so the other files'
-      // load on a 2-core machine does not decide whether every-second fires are on time.
+      // load on a 2-core machine does not decide whether every-second fires are on time;
+      // the image test (a full TypeScript build) runs there so it loads no other test.
       { extends: true, test: { name: 'serial', include: SERIAL_FILES, exclude: NEVER, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

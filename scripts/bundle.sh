@@ -21,11 +21,12 @@ PNPM="${PNPM:-pnpm}"
 if [ -x .tools/node_modules/.bin/pnpm ] && [ "$PNPM" = pnpm ]; then PNPM=.tools/node_modules/.bin/pnpm; fi
 
 if [ "${JOBWIRE_BUNDLE_SKIP_BUILD:-}" != 1 ]; then
-  # The service and the workspace packages it depends on, in dependency order.
-  "$PNPM" --filter "@jobwire/$service..." run build
+  # The service (by folder: the sample executor's package is @jobwire/sample-executor)
+  # and the workspace packages it depends on, in dependency order.
+  "$PNPM" --filter "{./services/$service}..." run build
 fi
 rm -rf "$out"
 # --legacy: deploy from a workspace whose packages are linked, not injected.
-"$PNPM" --filter "@jobwire/$service" deploy --legacy --prod --config.confirmModulesPurge=false "$out" >/dev/null
+"$PNPM" --filter "./services/$service" deploy --legacy --prod --config.confirmModulesPurge=false "$out" >/dev/null
 # Nothing but the runtime: no sources, tests or build configuration.
 test -f "$out/dist/main.js" || { echo "bundle: $out/dist/main.js is missing" >&2; exit 1; }
