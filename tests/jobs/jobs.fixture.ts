@@ -50,6 +50,8 @@ export interface JobsStack {
   executors: Replica[];
   startJobsReplica(env?: Record<string, string>): Promise<Replica>;
   startExecutor(env?: Record<string, string>): Promise<Replica>;
+  /** A gateway as its own process (the stack's own gateway runs in the test process), taking the stack's token. */
+  startGatewayProcess(env?: Record<string, string>): Promise<Replica>;
   /** After writing job definitions directly: every jobs replica drops its cached copies. */
   invalidateJobCache(): Promise<void>;
   /** Calls the gateway with the token; answers the parsed Open-Job envelope. */
@@ -61,14 +63,15 @@ function serviceMain(name: string): string {
   return join(repoRoot(), 'services', name, 'src', 'main.ts');
 }
 
-async function startService(name: string, env: Record<string, string>): Promise<Replica> {
+/** Starts a service as its own process; `portVariable` names the setting its probes listen on (the gateway's is PORT). */
+async function startService(name: string, env: Record<string, string>, portVariable = 'HEALTH_PORT'): Promise<Replica> {
   const healthPort = await freePort();
   const instance = `${name}-${randomUUID().slice(0, 8)}`;
   const child = startProcess({
     name: instance,
     command: process.execPath,
     args: ['--conditions=@jobwire/source', '--import', 'tsx', serviceMain(name)],
-    env: { LOG_LEVEL: echoChildren ? 'info' : 'warn', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', INSTANCE_ID: instance, ...env },
+    env: { LOG_LEVEL: echoChildren ? 'info' : 'warn', [portVariable]: String(healthPort), HEALTH_HOST: '127.0.0.1', HOST: '127.0.0.1', INSTANCE_ID: instance, ...env },
     cwd: repoRoot(),
     echo: echoChildren,
   });
@@ -117,6 +120,9 @@ export async function startJobsStack(options: { replicas?: number; executors?: n
       const executor = await startService('executor', { ...baseEnv, ...env });
       executors.push(executor);
       return executor;
+    },
+    async startGatewayProcess(env = {}) {
+      return startService('gateway', { ...baseEnv, JWT_SECRET: secret, ...env }, 'PORT');
     },
     async invalidateJobCache() {
       const nc = await connect({ servers: nats.url });
