@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   connectNats,
@@ -13,6 +13,7 @@ import { startRevocationCache } from './auth/revocation.cache.js';
 import { createTokenVerifier } from './auth/token.verifier.js';
 import type { GatewayConfig } from './config.js';
 import { createResponder } from './http/envelope.responder.js';
+import { trackConnections, type ConnectionDrain } from './http/connection.drain.js';
 import { createExpressApp } from './http/express.app.js';
 import type { Presenter } from './http/route.binding.js';
 import { createGatewayMetrics } from './metrics/gateway.metrics.js';
@@ -28,7 +29,10 @@ export interface Gateway {
 const REVOCATIONS_READY_DEADLINE_MS = 5000;
 /** Share of the shutdown deadline that in-flight HTTP answers may use. */
 const IN_FLIGHT_SHARE = 0.7;
-const IDLE_SWEEP_MS = 50;
+/** After SIGTERM the listener stays open this long, so connections the kernel already queued are answered. */
+const DRAIN_ACCEPT_MS = 250;
+/** A kept-alive socket quiet this long is closed during the stop. */
+const DRAIN_IDLE_MS = 1000;
 
 /** Composition root: NATS, the revocation watch, the Express app and its server. */
 export async function buildGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Promise<Gateway> {
@@ -54,7 +58,7 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
     health: { healthz: health.healthz, readyz: health.readyz, metrics: health.metrics },
   });
 
-  let server: Server | undefined;
+  let connections: ConnectionDrain | undefined;
   return {
     async start() {
       await revocations.ready(REVOCATIONS_READY_DEADLINE_MS);
@@ -62,7 +66,7 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
       // Longer than common load balancers' idle timeouts, so they close first.
       listening.keepAliveTimeout = 65_000;
       listening.headersTimeout = 66_000;
-      server = listening;
+      connections = trackConnections(listening);
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
         listening.listen(config.PORT, config.HOST, () => resolve());
@@ -74,19 +78,9 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
     async stop() {
       const shutdown = createShutdownSequence(logger);
       shutdown.add('stop taking requests and finish in-flight ones', async () => {
-        if (server === undefined) return;
-        const closing = server;
         // Answers still being written get most of the deadline; then their sockets are cut
         // so NATS can still be drained in time.
-        const cutAfter = setTimeout(() => closing.closeAllConnections(), Math.floor(config.SHUTDOWN_TIMEOUT_MS * IN_FLIGHT_SHARE));
-        // A keep-alive socket turns idle once its answer is written; close it then.
-        const sweep = setInterval(() => closing.closeIdleConnections(), IDLE_SWEEP_MS);
-        await new Promise<void>((resolve) => {
-          closing.close(() => resolve());
-          closing.closeIdleConnections();
-        });
-        clearTimeout(cutAfter);
-        clearInterval(sweep);
+        await connections?.drain({ acceptMs: DRAIN_ACCEPT_MS, idleMs: DRAIN_IDLE_MS, cutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS * IN_FLIGHT_SHARE) });
       });
       shutdown.add('stop revocation watch', () => revocations.stop());
       shutdown.add('drain NATS', () => nc.drain());
