@@ -9,26 +9,13 @@ import { repoRoot } from '@jobwire/devstack';
 import { exitWithinMs } from '@jobwire/service-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { authConfigSchema, loadAuthConfig, shutdownDeadlineMs as authDeadline } from '../../services/auth/src/config.js';
-import { executorConfigSchema, loadExecutorConfig, shutdownDeadlineMs as executorDeadline } from '../../services/executor/src/config.js';
-import { gatewayConfigSchema, loadGatewayConfig, shutdownDeadlineMs as gatewayDeadline } from '../../services/gateway/src/config.js';
-import { jobsConfigSchema, loadJobsConfig, shutdownDeadlineMs as jobsDeadline } from '../../services/jobs/src/config.js';
-import { loadUsersConfig, shutdownDeadlineMs as usersDeadline, usersConfigSchema } from '../../services/users/src/config.js';
+import { SERVICE_CONFIGS as SERVICES } from './service-configs.js';
 
-type Env = Record<string, string>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped YAML
 type ComposeService = any;
 
-const SERVICES: Record<string, { variables: Set<string>; load(env: Env): { deadlineMs: number; probePort: number } }> = {
-  gateway: { variables: new Set(Object.keys(gatewayConfigSchema.shape)), load: (env) => { const c = loadGatewayConfig(env); return { deadlineMs: gatewayDeadline(c), probePort: c.PORT }; } },
-  auth: { variables: new Set(Object.keys(authConfigSchema.shape)), load: (env) => { const c = loadAuthConfig(env); return { deadlineMs: authDeadline(c), probePort: c.HEALTH_PORT }; } },
-  users: { variables: new Set(Object.keys(usersConfigSchema.shape)), load: (env) => { const c = loadUsersConfig(env); return { deadlineMs: usersDeadline(c), probePort: c.HEALTH_PORT }; } },
-  jobs: { variables: new Set(Object.keys(jobsConfigSchema.shape)), load: (env) => { const c = loadJobsConfig(env); return { deadlineMs: jobsDeadline(c), probePort: c.HEALTH_PORT }; } },
-  executor: { variables: new Set(Object.keys(executorConfigSchema.shape)), load: (env) => { const c = loadExecutorConfig(env); return { deadlineMs: executorDeadline(c), probePort: c.HEALTH_PORT }; } },
-};
-
 /** What Compose substitutes for ${VAR}, ${VAR:-default} and ${VAR:?message}, given the variables the README says to set. */
-function interpolate(value: string, given: Env): string {
+function interpolate(value: string, given: Record<string, string>): string {
   return value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_whole, name: string, mode?: string, rest?: string) => {
     if (given[name] !== undefined) return given[name];
     if (mode === '-') return rest ?? '';

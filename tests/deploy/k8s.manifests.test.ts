@@ -8,31 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { ConfigError, exitWithinMs } from '@jobwire/service-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authConfigSchema, loadAuthConfig, shutdownDeadlineMs as authDeadline } from '../../services/auth/src/config.js';
-import { executorConfigSchema, loadExecutorConfig, shutdownDeadlineMs as executorDeadline } from '../../services/executor/src/config.js';
-import { gatewayConfigSchema, loadGatewayConfig, shutdownDeadlineMs as gatewayDeadline } from '../../services/gateway/src/config.js';
-import { jobsConfigSchema, loadJobsConfig, shutdownDeadlineMs as jobsDeadline } from '../../services/jobs/src/config.js';
-import { loadUsersConfig, shutdownDeadlineMs as usersDeadline, usersConfigSchema } from '../../services/users/src/config.js';
 import { containerEnv, entries, exampleSecretsEnv, find, KUSTOMIZE, matches, preStopSeconds, renderOverlay, schemaProblem, workloads, type Container, type K8sObject } from './manifests.js';
-
-type Env = Record<string, string>;
-interface ServiceConfig {
-  variables: Set<string>;
-  /** Loads the config as the service does; answers its shutdown deadline in ms. */
-  load(env: Env): number;
-}
-
-const SERVICES: Record<string, ServiceConfig> = {
-  gateway: { variables: new Set(Object.keys(gatewayConfigSchema.shape)), load: (env) => gatewayDeadline(loadGatewayConfig(env)) },
-  auth: { variables: new Set(Object.keys(authConfigSchema.shape)), load: (env) => authDeadline(loadAuthConfig(env)) },
-  users: { variables: new Set(Object.keys(usersConfigSchema.shape)), load: (env) => usersDeadline(loadUsersConfig(env)) },
-  jobs: { variables: new Set(Object.keys(jobsConfigSchema.shape)), load: (env) => jobsDeadline(loadJobsConfig(env)) },
-  executor: { variables: new Set(Object.keys(executorConfigSchema.shape)), load: (env) => executorDeadline(loadExecutorConfig(env)) },
-};
+import { SERVICE_CONFIGS as SERVICES } from './service-configs.js';
 
 /** The example secrets with every placeholder replaced by a random value (the URL keeps its shape). */
 async function filledSecrets(): Promise<string> {
-  return (await exampleSecretsEnv()).replace(/CHANGE_ME[A-Za-z0-9-]*/g, () => randomBytes(24).toString('hex')).replace(/^(WECOM_CORP_ID|WECOM_SECRET)=$/gm, '$1=');
+  return (await exampleSecretsEnv()).replace(/CHANGE_ME[A-Za-z0-9-]*/g, () => randomBytes(24).toString('hex'));
 }
 
 function allContainers(workload: K8sObject): { container: Container; init: boolean }[] {
@@ -197,7 +178,7 @@ describe.each(['dev', 'prod'] as const)('deploy/k8s/%s', (overlay) => {
     for (const [name, service] of Object.entries(SERVICES)) {
       const pod = find(objects(), 'Deployment', name)!.spec.template.spec;
       const container = pod.containers[0];
-      const deadlineMs = exitWithinMs(service.load(containerEnv(objects(), container, `${name}-0`)));
+      const deadlineMs = exitWithinMs(service.load(containerEnv(objects(), container, `${name}-0`)).deadlineMs);
       const needed = preStopSeconds(container) + deadlineMs / 1000;
       expect(pod.terminationGracePeriodSeconds, `${name}: preStop ${preStopSeconds(container)} s + exit within ${deadlineMs} ms`).toBeGreaterThanOrEqual(Math.ceil(needed));
       expect(preStopSeconds(container), `${name} preStop`).toBeGreaterThan(0);
