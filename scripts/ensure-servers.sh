@@ -24,7 +24,7 @@ if ! stamp_ok nats-server "$NATS_SERVER_VERSION"; then
 fi
 
 # The launcher in tools/ferretdb pins FerretDB in its go.mod/go.sum.
-FERRET_VERSION="$(cksum tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/main.go | cksum | cut -d' ' -f1)"
+FERRET_VERSION="$(cksum tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go | cksum | cut -d' ' -f1)"
 if ! stamp_ok ferretdb "$FERRET_VERSION"; then
   echo "ensure-servers: building FerretDB v1 (SQLite) from tools/ferretdb (first time only)"
   (cd tools/ferretdb && go build -trimpath -o "$BIN/ferretdb" .)

@@ -36,9 +36,9 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a commit survives a process crash without an fsync each;
 		// only an OS crash may lose the last commits (production runs MongoDB).
 		SQLiteURL: "file:" + *dir + "/?_pragma=synchronous(normal)&_txlock=immediate",
@@ -50,6 +50,8 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	go indexIDs(ctx, *dir, logger)
 
 	logger.Info("listening", "addr", *listen, "dir", *dir)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
