@@ -37,11 +37,34 @@ export function cronParserAccepts(expression: string, zone: string): boolean {
   }
 }
 
+type ParsedExpression = ReturnType<typeof CronExpressionParser.parse>;
+
+/** Parsed expressions per zone, reused with `reset` (parsing cost as much as stepping). */
+const parsed = new Map<string, ParsedExpression>();
+const PARSED_LIMIT = 2000;
+
+function parsedFor(expression: string, zone: string): ParsedExpression {
+  const key = `${zone} ${expression}`;
+  let found = parsed.get(key);
+  if (found === undefined) {
+    found = CronExpressionParser.parse(expression, { tz: zone });
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, found);
+  }
+  return found;
+}
+
 /** The next fire time strictly after `after` by cron-parser, or null. */
 export function cronParserTimeAfter(expression: string, zone: string, after: number): number | null {
-  const iterator = CronExpressionParser.parse(expression, { currentDate: new Date(Math.floor(after / 1000) * 1000), tz: zone });
-  if (!iterator.hasNext()) return null;
-  const next = iterator.next().toDate().getTime();
+  const iterator = parsedFor(expression, zone);
+  iterator.reset(new Date(Math.floor(after / 1000) * 1000));
+  let next: number;
+  try {
+    next = iterator.next().toDate().getTime();
+  } catch {
+    // cron-parser throws when no time is left within its search range.
+    return null;
+  }
   // Both engines end at the same year.
   return new Date(instantToWall(zone, next)).getUTCFullYear() > MAX_YEAR ? null : next;
 }

@@ -20,6 +20,8 @@ export interface CronSchedule {
   next(after: Date): Date | null;
   /** Up to `count` consecutive fire times after `after`; fewer when the schedule ends. */
   nextTimes(after: Date, count: number): Date[];
+  /** How many fire times fall after `after` and at or before `until`, counting up to `limit`. */
+  countUntil(after: Date, until: Date, limit: number): number;
 }
 
 export interface ParseOptions {
@@ -56,6 +58,21 @@ function stepFor(spec: QuartzSpec, zone: string, options: ParseOptions): { step:
  * serving the schedules it expresses identically); Unix expressions follow Unix cron.
  */
 export function parseCron(expression: string, timeZone: string, options: ParseOptions = {}): CronSchedule {
+  const key = `${options.engine ?? ''} ${timeZone} ${expression}`;
+  let schedule = schedules.get(key);
+  if (schedule === undefined) {
+    schedule = parseUncached(expression, timeZone, options);
+    if (schedules.size >= SCHEDULES_LIMIT) schedules.delete(schedules.keys().next().value!);
+    schedules.set(key, schedule);
+  }
+  return schedule;
+}
+
+/** Schedules are immutable: one parse serves every fire of a job. Invalid input is not kept. */
+const schedules = new Map<string, CronSchedule>();
+const SCHEDULES_LIMIT = 5000;
+
+function parseUncached(expression: string, timeZone: string, options: ParseOptions): CronSchedule {
   if (!isValidTimeZone(timeZone)) throw new CronSyntaxError('timezone', `'${timeZone}' is not an IANA time zone`);
   if (typeof expression !== 'string' || expression.trim() === '') throw new CronSyntaxError('expression', 'is empty');
   const fields = expression.trim().split(/\s+/);
@@ -97,6 +114,18 @@ export function parseCron(expression: string, timeZone: string, options: ParseOp
         from = time;
       }
       return times;
+    },
+    countUntil(after, until, limit) {
+      let count = 0;
+      let from = after.getTime();
+      const end = until.getTime();
+      while (count < limit) {
+        const time = next(from);
+        if (time === null || time > end) break;
+        count += 1;
+        from = time;
+      }
+      return count;
     },
   };
 }

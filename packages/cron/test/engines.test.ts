@@ -82,4 +82,30 @@ describe('parsing and formatting', () => {
     expect(parseCron('0 0 12 1 1 ? 2020', 'UTC').next(new Date())).toBeNull();
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it('counts the fire times up to an instant, and no further than the limit', () => {
+    const from = new Date('2026-03-01T00:00:00Z');
+    for (const engine of ['cron-parser', 'quartz'] as const) {
+      const everySecond = parseCron('* * * * * ?', 'UTC', { engine });
+      expect(everySecond.countUntil(from, new Date('2026-03-01T00:00:10Z'), 10_000)).toBe(10);
+      expect(everySecond.countUntil(from, new Date('2026-03-01T00:00:10.500Z'), 10_000)).toBe(10);
+      expect(everySecond.countUntil(from, new Date('2026-03-02T00:00:00Z'), 25)).toBe(25);
+      expect(everySecond.countUntil(from, from, 10)).toBe(0);
+      expect(parseCron('0 0 12 1 1 ? 2020', 'UTC', { engine: 'quartz' }).countUntil(from, new Date('2030-01-01T00:00:00Z'), 10)).toBe(0);
+    }
+    const quarterHours = parseCron('0 0/15 * * * ?', 'Asia/Shanghai');
+    expect(quarterHours.countUntil(from, new Date('2026-03-01T02:00:00Z'), 100)).toBe(quarterHours.nextTimes(from, 100).filter((t) => t.getTime() <= Date.parse('2026-03-01T02:00:00Z')).length);
+  });
+
+  it('hands out one schedule per expression and zone, and parses again for another zone', () => {
+    const first = parseCron('0 0/5 * * * ?', 'UTC');
+    expect(parseCron('0 0/5 * * * ?', 'UTC')).toBe(first);
+    const shanghai = parseCron('0 0 9 * * ?', 'Asia/Shanghai');
+    const utc = parseCron('0 0 9 * * ?', 'UTC');
+    expect(iso(shanghai.next(new Date('2026-03-01T00:00:00Z'))!)).toBe('2026-03-01T01:00:00Z');
+    expect(iso(utc.next(new Date('2026-03-01T00:00:00Z'))!)).toBe('2026-03-01T09:00:00Z');
+    // The shared cron-parser iterator is reset for every call: order does not matter.
+    expect(iso(shanghai.next(new Date('2026-03-05T00:00:00Z'))!)).toBe('2026-03-05T01:00:00Z');
+    expect(iso(shanghai.next(new Date('2026-03-01T00:00:00Z'))!)).toBe('2026-03-01T01:00:00Z');
+  });
 });

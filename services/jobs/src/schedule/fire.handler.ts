@@ -64,7 +64,7 @@ export function createFireHandler(deps: FireDeps): (agendaJob: Job<FireData>) =>
       await deps.dispatcher.dispatch(job, { trigger: 'cron', scheduledTime, misfired: false, previousFireHere });
       return;
     }
-    const missedFires = 1 + schedule.nextTimes(scheduledTime, MISSED_COUNT_LIMIT).filter((time) => time.getTime() <= now).length;
+    const missedFires = 1 + schedule.countUntil(scheduledTime, new Date(now), MISSED_COUNT_LIMIT);
     const fire = { trigger: 'cron' as const, scheduledTime, misfired: true, missedFires };
     deps.logger.warn({ jobId, due: scheduledTime.toISOString(), missedFires }, 'misfire');
     if (job.misfirePolicy === 'skip') await deps.dispatcher.skip(job, fire, `misfire: ${missedFires} missed fire(s) skipped by the job's misfire policy`);
