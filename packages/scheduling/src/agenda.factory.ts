@@ -34,6 +34,7 @@ export function createAgendaOnMongo(options: AgendaOnMongoOptions): Agenda {
   const backend = claimingBackend(inner, {
     claims: options.db.collection<ClaimDocument>(options.claimsCollection ?? DEFAULT_CLAIMS_COLLECTION),
     lockLifetimeMs,
+    jobs: options.db.collection(jobsCollection),
     ...(options.claimAt === undefined ? {} : { claimAt: options.claimAt }),
   });
   return new Agenda({

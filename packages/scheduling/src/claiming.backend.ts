@@ -1,4 +1,6 @@
 import type { AgendaBackend, JobParameters, JobRepository, JobRepositoryOptions } from 'agenda';
+import type { Collection } from 'mongodb';
+import { createBatchLocker } from './batch.locker.js';
 import { createClaimStore, type ClaimStore, type ClaimStoreOptions } from './claim.store.js';
 
 export type { ClaimDocument } from './claim.store.js';
@@ -10,6 +12,12 @@ export interface ClaimingOptions extends ClaimStoreOptions {
    * (see lockedDueAt), which suits processors that lock fires ahead of their due time.
    */
   claimAt?: 'lock' | 'run';
+  /**
+   * Run mode: Agenda's own collection. Due jobs are then read once per queue fill and
+   * locked and saved by `_id` alone (see createBatchLocker), which FerretDB answers
+   * without reading every job.
+   */
+  jobs?: Collection;
 }
 
 /**
@@ -65,6 +73,7 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
   const store: ClaimStore = createClaimStore(options);
   const now = options.now ?? (() => new Date());
   const runMode = options.claimAt === 'run';
+  const batch = runMode && options.jobs !== undefined ? createBatchLocker(options.jobs, now) : undefined;
   /** Jobs this instance has locked and not yet let go of (run mode). */
   const held = new Set<string>();
   const letGo = (job: JobParameters) => {
@@ -110,7 +119,7 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
     saveJob: (job, saveOptions) => inner.saveJob(job, saveOptions),
     async saveJobState(job, saveOptions) {
       try {
-        await inner.saveJobState(job, saveOptions);
+        await (batch === undefined ? inner.saveJobState(job, saveOptions) : batch.saveState(job, saveOptions));
       } finally {
         letGo(job);
       }
@@ -135,7 +144,7 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
       // A refused job stays locked by this lock until its runner unlocks it, so the next
       // query passes over it instead of returning it again.
       for (let attempt = 0; attempt < MAX_REFUSALS; attempt += 1) {
-        const locked = await inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions);
+        const locked = await (batch === undefined ? inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions) : batch.next(jobName, nextScanAt, lockDeadline, at, nextOptions));
         if (locked === undefined) return undefined;
         const stamped = stampAtLock(locked);
         if (stamped !== 'refused') return stamped;
