@@ -290,11 +290,17 @@ describe('runs', () => {
     expect(refused).toMatchObject({ runState: 'failed', cause: expect.stringContaining('answered 404') });
   });
 
-  it('removes runs older than the retention when a replica sweeps', async () => {
+  it('removes runs older than the retention and fails orphaned running runs when a replica sweeps', async () => {
     const old = new Date(Date.now() - 30 * 86_400_000);
     await stack.runs.create({ _id: '1000000000000000001', jobId: 'gone', jobName: 'old', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded', cause: null, trigger: 'cron', scheduledTime: old, startTime: old, endTime: old, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: old });
+    // A run left `running` without its active entry (its scheduler died between the two
+    // writes that finish a run) is failed by the same sweep.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await stack.runs.create({ _id: '1000000000000000002', jobId: 'gone', jobName: 'orphan', handlerName: 'echo', timezone: 'UTC', runState: 'running', cause: null, trigger: 'cron', scheduledTime: hourAgo, startTime: hourAgo, endTime: null, durationMs: null, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: hourAgo });
     const replica = await stack.startJobsReplica();
     await eventually(async () => ((await stack.runs.exists({ _id: '1000000000000000001' })) === null ? true : undefined), 15_000, 'the old run to be removed');
+    const orphan = await eventually(async () => (await stack.runs.findOne({ _id: '1000000000000000002', runState: 'failed' }).lean()) ?? undefined, 15_000, 'the orphaned run to be failed');
+    expect(orphan.cause).toBe('scheduler stopped');
     await replica.process.stop();
     stack.replicas.splice(stack.replicas.indexOf(replica), 1);
   });

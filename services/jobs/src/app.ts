@@ -47,7 +47,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     concurrency: config.SCHEDULER_CONCURRENCY,
     misfireThresholdMs: config.MISFIRE_THRESHOLD_MS,
   });
-  const sweeper = startRunSweeper({ runs, active, events, logger, retentionMs: config.RUN_RETENTION_DAYS * 86_400_000, everyMs: Math.max(1000, Math.floor(config.RUN_LEASE_MS / 3)) });
+  const sweeper = startRunSweeper({ runs, active, events, logger, retentionMs: config.RUN_RETENTION_DAYS * 86_400_000, leaseMs: config.RUN_LEASE_MS, everyMs: Math.max(1000, Math.floor(config.RUN_LEASE_MS / 3)) });
   const deps = {
     jobs,
     cache,

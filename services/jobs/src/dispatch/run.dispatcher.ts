@@ -3,6 +3,7 @@ import type { EventPublisher, IdGenerator, Logger } from '@jobwire/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JobDocument } from '../jobs/job.model.js';
 import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
+import { finishRun } from '../runs/run.finish.js';
 import { requestExecution, type ExecOutcome } from './executor.client.js';
 
 export interface Fire {
@@ -149,9 +150,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
         output: outcome.state === 'succeeded' ? outcome.output : null,
       };
       // Only a run still running is finished here: a sweeper may have given up on it.
-      const result = await runs.updateOne({ _id: run._id, runState: 'running' }, { $set: update });
-      await activeRuns.deleteOne({ _id: run._id });
-      if (result.matchedCount === 1) publish(finishedEvent[state], { ...run, ...update });
+      if (await finishRun(runs, activeRuns, run._id, update)) publish(finishedEvent[state], { ...run, ...update });
       return state;
     })();
     active.set(
@@ -231,8 +230,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       if (left.length > 0) {
         const now = new Date();
         for (const id of left) {
-          await runs.updateOne({ _id: id, runState: 'running' }, { $set: { runState: 'failed', cause: 'scheduler stopped', endTime: now } });
-          await activeRuns.deleteOne({ _id: id });
+          await finishRun(runs, activeRuns, id, { runState: 'failed', cause: 'scheduler stopped', endTime: now });
         }
         logger.warn({ runs: left.length }, 'runs still going at shutdown were marked failed');
       }

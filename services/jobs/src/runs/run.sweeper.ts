@@ -1,4 +1,5 @@
 import type { EventPublisher, Logger } from '@jobwire/service-kit';
+import { finishRun } from './run.finish.js';
 import type { ActiveRunModel, RunModel } from './run.model.js';
 
 export interface SweeperDeps {
@@ -7,6 +8,8 @@ export interface SweeperDeps {
   events: EventPublisher;
   logger: Logger;
   retentionMs: number;
+  /** How long a run's scheduler vouches for it (RUN_LEASE_MS). */
+  leaseMs: number;
   everyMs: number;
 }
 
@@ -29,9 +32,8 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
       const now = new Date();
       const stale = await deps.active.find({ leaseUntil: { $lt: now } }).limit(500).lean();
       for (const entry of stale) {
-        // FerretDB v1's findAndModify takes no projection: the whole run comes back.
-        const run = await runs.findOneAndUpdate({ _id: entry._id, runState: 'running' }, { $set: { runState: 'failed', cause: 'scheduler stopped', endTime: now } }).lean();
-        await deps.active.deleteOne({ _id: entry._id });
+        if (!(await finishRun(runs, deps.active, entry._id, { runState: 'failed', cause: 'scheduler stopped', endTime: now }))) continue;
+        const run = await runs.findById(entry._id).lean();
         if (run === null) continue;
         logger.warn({ runId: run._id, jobId: run.jobId }, 'run abandoned by a stopped scheduler marked failed');
         await deps.events
@@ -42,11 +44,23 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
         lastRetention = now.getTime();
         const removed = await runs.deleteMany({ createTime: { $lt: new Date(now.getTime() - deps.retentionMs) }, runState: { $ne: 'running' } });
         if (removed.deletedCount > 0) logger.info({ removed: removed.deletedCount }, 'old runs removed');
+        await failOrphans(now);
       }
     } catch (error) {
       logger.warn({ err: error }, 'run sweep failed');
     } finally {
       running = false;
+    }
+  }
+
+  /** `running` records whose active entry is gone (a process died inside finishRun) are failed. */
+  async function failOrphans(now: Date): Promise<void> {
+    const before = new Date(now.getTime() - deps.leaseMs);
+    const candidates = await runs.find({ runState: 'running', startTime: { $lt: before } }, { _id: 1 }).limit(500).lean();
+    for (const { _id } of candidates) {
+      if ((await deps.active.exists({ _id })) !== null) continue;
+      await runs.updateOne({ _id }, { $set: { runState: 'failed', cause: 'scheduler stopped', endTime: now } });
+      logger.warn({ runId: _id }, 'run left running without a scheduler marked failed');
     }
   }
 

@@ -1,0 +1,19 @@
+import type { ActiveRunModel, RunDocument, RunModel } from './run.model.js';
+
+export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTime' | 'durationMs' | 'executor' | 'output'>>;
+
+/**
+ * Finishes a running run exactly once. Whoever removes the run's entry in `job_runs_active`
+ * (its dispatcher, a shutdown, or a sweeper giving up on a stopped scheduler) owns its
+ * outcome; everyone else leaves the record alone. The record is then updated by `_id`
+ * alone: FerretDB's SQLite backend evaluates any other filter by reading every stored
+ * run, which grows with the history, while an `_id` filter is handed to SQLite.
+ * A process that dies between the two writes leaves a `running` record without an
+ * entry; the sweeper finds those (see findOrphans).
+ */
+export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: string, outcome: RunOutcome): Promise<boolean> {
+  const removed = await active.deleteOne({ _id: runId });
+  if (removed.deletedCount !== 1) return false;
+  await runs.updateOne({ _id: runId }, { $set: outcome });
+  return true;
+}
