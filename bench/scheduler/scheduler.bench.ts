@@ -58,7 +58,9 @@ const percentile = (values: number[], p: number) => {
 };
 
 function spawn(name: string, file: string, env: Record<string, string>): ManagedProcess {
-  const child = startProcess({ name, command: process.execPath, args: ['--conditions=@jobwire/source', '--import', 'tsx', join(root, file)], env: { LOG_LEVEL: 'warn', ...env }, cwd: root, echo: true });
+  // CPU_PROF_DIR=<dir>: every child writes a V8 CPU profile there when it exits.
+  const profile = process.env.CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`];
+  const child = startProcess({ name, command: process.execPath, args: [...profile, '--conditions=@jobwire/source', '--import', 'tsx', join(root, file)], env: { LOG_LEVEL: 'warn', ...env }, cwd: root, echo: true });
   children.push(child);
   return child;
 }
@@ -300,7 +302,8 @@ try {
   }
   if (PAGE_JOBS > 0 && stackB.gateway !== '') await pageBench(stackB.gateway, stackB.token, stackB.mongoUrl);
 } finally {
-  for (const child of children.reverse()) await child.stop();
+  // A profiled child writes its profile only when it exits by itself: give it the time.
+  for (const child of children.reverse()) await child.stop(process.env.CPU_PROF_DIR === undefined ? undefined : 120_000);
   await nc.drain();
   await ferret.stop();
   await nats.stop();
