@@ -11,10 +11,11 @@ import {
 import type { Logger } from 'pino';
 import { startRevocationCache } from './auth/revocation.cache.js';
 import { createTokenVerifier } from './auth/token.verifier.js';
-import type { GatewayConfig } from './config.js';
+import { rateLimitsOf, type GatewayConfig } from './config.js';
 import { createResponder } from './http/envelope.responder.js';
 import { trackConnections, type ConnectionDrain } from './http/connection.drain.js';
 import { createExpressApp } from './http/express.app.js';
+import { createRateLimiter } from './http/rate.limiter.js';
 import type { Presenter } from './http/route.binding.js';
 import { createGatewayMetrics } from './metrics/gateway.metrics.js';
 import { ibpsPresenters } from './ibps/ibps.presenters.js';
@@ -53,6 +54,7 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
     requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
     logger,
     presenters: new Map<string, Presenter>([...openJobPresenters, ...ibpsPresenters]),
+    limiter: await createRateLimiter(nc, rateLimitsOf(config), { replicas: config.JETSTREAM_REPLICAS, logger }),
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     health: { healthz: health.healthz, readyz: health.readyz, metrics: health.metrics },

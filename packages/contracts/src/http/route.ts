@@ -12,6 +12,17 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
  */
 export type RouteAuth = 'none' | 'user' | 'optional';
 
+/** Routes whose calls the gateway counts, per client IP and per account, in shared windows. */
+export type RateLimitGroup = 'login' | 'sms' | 'captcha';
+
+export interface RateLimitRule {
+  readonly group: RateLimitGroup;
+  /** Input fields naming the account or mobile the call is about (the first present counts). */
+  readonly account?: readonly string[];
+  /** A call whose input `field` equals `equals` counts in `group` instead (a captcha sent by SMS). */
+  readonly when?: { readonly field: string; readonly equals: string; readonly group: RateLimitGroup };
+}
+
 /**
  * How the gateway answers:
  * - json: the family's envelope around the endpoint's data;
@@ -45,6 +56,8 @@ export interface RouteDef {
   readonly reply?: RouteReply;
   /** Query parameter names that carry the token on this route (besides the headers). */
   readonly tokenQuery?: readonly string[];
+  /** Counted against the gateway's rate limits (429 with Retry-After over a limit). */
+  readonly rateLimit?: RateLimitRule;
 }
 
 export function defineRoute(route: RouteDef): RouteDef {

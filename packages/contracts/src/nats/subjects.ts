@@ -100,6 +100,8 @@ export const kvBuckets = {
   /** TTL is the token lifetime; auth creates the bucket with the configured TOKEN_TTL_SECONDS. */
   revoked: { name: 'revoked', ttlMs: 7200_000 },
   authcode: { name: 'authcode', ttlMs: 5 * 60_000 },
+  /** The gateway's rate-limit counters; it creates the bucket with twice its window as TTL. */
+  rateLimits: { name: 'ratelimits', ttlMs: 2 * 60_000 },
 } as const;
 
 /** Fire-and-forget subjects every replica of a service hears (no queue group, no reply). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authEndpoints } from '../endpoints/auth.endpoints.js';
 import { jobsEndpoints } from '../endpoints/jobs.endpoints.js';
 import { usersEndpoints } from '../endpoints/users.endpoints.js';
-import { defineRoute, type RouteDef } from '../http/route.js';
+import { defineRoute, type RateLimitRule, type RouteDef } from '../http/route.js';
 import {
   CaptchaBodySchema,
   CaptchaTypedBodySchema,
@@ -39,6 +39,9 @@ function jobAction(action: 'start' | 'stop' | 'run', summary: string): RouteDef[
   ];
 }
 
+/** An SMS captcha sends a text: it counts as SMS, per mobile; image and scan captchas per IP. */
+const captchaLimit: RateLimitRule = { group: 'captcha', account: ['mobile'], when: { field: 'type', equals: 'sms', group: 'sms' } };
+
 export const openJobRoutes: readonly RouteDef[] = [
   defineRoute({
     id: 'openJob.validateCode',
@@ -51,6 +54,7 @@ export const openJobRoutes: readonly RouteDef[] = [
     endpoint: authEndpoints.captchaCreate,
     body: CaptchaBodySchema,
     reply: 'png',
+    rateLimit: captchaLimit,
   }),
   defineRoute({
     id: 'openJob.validateCodeTyped',
@@ -64,9 +68,10 @@ export const openJobRoutes: readonly RouteDef[] = [
     params: CaptchaTypeParamsSchema,
     body: CaptchaTypedBodySchema,
     reply: 'png',
+    rateLimit: captchaLimit,
   }),
-  defineRoute({ id: 'openJob.loginAccount', family, method: 'post', paths: ['/login/account'], summary: 'Log in with account, password and image captcha', tags: login, auth: 'none', endpoint: authEndpoints.loginPassword, body: PasswordLoginBodySchema }),
-  defineRoute({ id: 'openJob.loginMobile', family, method: 'post', paths: ['/login/mobile'], summary: 'Log in with mobile number and SMS code', tags: login, auth: 'none', endpoint: authEndpoints.loginMobile, body: MobileLoginBodySchema }),
+  defineRoute({ id: 'openJob.loginAccount', family, method: 'post', paths: ['/login/account'], summary: 'Log in with account, password and image captcha', tags: login, auth: 'none', endpoint: authEndpoints.loginPassword, body: PasswordLoginBodySchema, rateLimit: { group: 'login', account: ['username'] } }),
+  defineRoute({ id: 'openJob.loginMobile', family, method: 'post', paths: ['/login/mobile'], summary: 'Log in with mobile number and SMS code', tags: login, auth: 'none', endpoint: authEndpoints.loginMobile, body: MobileLoginBodySchema, rateLimit: { group: 'login', account: ['mobile'] } }),
   defineRoute({ id: 'openJob.loginScan', family, method: 'post', paths: ['/login/scan'], summary: 'Poll a scan-to-login ticket; the token comes once confirmed', tags: login, auth: 'none', endpoint: authEndpoints.scanPoll, body: ScanPollBodySchema }),
   defineRoute({ id: 'openJob.loginScanConfirm', family, method: 'post', paths: ['/login/scan/confirm'], summary: 'Confirm a scan-to-login ticket as the logged-in user', tags: login, auth: 'user', endpoint: authEndpoints.scanConfirm, body: ScanConfirmBodySchema }),
   defineRoute({ id: 'openJob.refreshToken', family, method: 'get', paths: ['/login/refreshToken'], summary: 'Trade a refresh token (single use) for new tokens', tags: login, auth: 'none', endpoint: authEndpoints.tokenRefresh, query: RefreshQuerySchema }),

@@ -13,6 +13,7 @@ import { extractToken } from '../auth/token.extractor.js';
 import type { RevocationCache } from '../auth/revocation.cache.js';
 import type { TokenVerifier } from '../auth/token.verifier.js';
 import { locals, type Responder } from './envelope.responder.js';
+import type { RateLimiter } from './rate.limiter.js';
 
 /** Turns an endpoint's result into the `data` the client sees, for routes that differ. */
 export type Presenter = (result: unknown, res: Response) => unknown;
@@ -25,6 +26,7 @@ export interface RouteBindingDeps {
   requestTimeoutMs: number;
   logger: Logger;
   presenters: ReadonlyMap<string, Presenter>;
+  limiter: RateLimiter;
 }
 
 /** Validates, authenticates, forwards over NATS and answers in the family's envelope. */
@@ -38,6 +40,7 @@ export function bindRoute(route: RouteDef, deps: RouteBindingDeps): RequestHandl
     try {
       const claims = authenticate(route, req, deps);
       const payload = readInput(route, req);
+      await deps.limiter.check(route, req.ip, payload);
       const headers: Record<string, string> = { [natsHeaders.requestId]: l.requestId };
       if (req.ip !== undefined) headers[natsHeaders.clientIp] = req.ip;
       if (claims !== undefined) {
