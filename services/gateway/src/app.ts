@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { startRevocationCache } from './auth/revocation.cache.js';
 import { createTokenVerifier } from './auth/token.verifier.js';
 import { rateLimitsOf, type GatewayConfig } from './config.js';
+import { answerClientError } from './http/client-error.js';
 import { createResponder } from './http/envelope.responder.js';
 import { trackConnections, type ConnectionDrain } from './http/connection.drain.js';
 import { createExpressApp } from './http/express.app.js';
@@ -68,6 +69,7 @@ export async function buildGateway(config: GatewayConfig, options: { logger?: Lo
       // Longer than common load balancers' idle timeouts, so they close first.
       listening.keepAliveTimeout = 65_000;
       listening.headersTimeout = 66_000;
+      listening.on('clientError', answerClientError);
       connections = trackConnections(listening);
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);

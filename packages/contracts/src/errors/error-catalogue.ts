@@ -19,6 +19,7 @@ export const errorCatalogue = {
   VALIDATION_FAILED: entry(400, 400, 400, 'The request is invalid.'),
   MALFORMED_JSON: entry(400, 400, 400, 'The request body is not valid JSON.'),
   PAYLOAD_TOO_LARGE: entry(400, 400, 413, 'The request body is too large.'),
+  HEADERS_TOO_LARGE: entry(400, 400, 431, 'The request headers are too large.'),
   UNSUPPORTED_MEDIA_TYPE: entry(400, 400, 415, 'The request body must be JSON.'),
   ROUTE_NOT_FOUND: entry(404, 404, 404, 'No such route; see /docs for the API.'),
   METHOD_NOT_ALLOWED: entry(405, 405, 405, 'This route does not accept that method.'),
