@@ -118,6 +118,53 @@ describe('registration, password reset and password change', () => {
     expect((await login('pia', 'pia-pass-word-2')).body).toMatchObject({ code: 200 });
   });
 
+  it('ends every earlier token of the user, access and refresh, on both gateways when the password is changed, reset or set by an administrator', async () => {
+    const second = await stack.startGateway();
+    const pairOf = async (account: string, password: string) => {
+      const answer = await login(account, password);
+      expect(answer.body).toMatchObject({ code: 200 });
+      return answer.body.data as { accessToken: string; refreshToken: string };
+    };
+    const me = (base: string, token: string) => call(`${base}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${token}` } });
+    const refresh = (refreshToken: string) => call(`${gateway}/login/refreshToken?refreshToken=${encodeURIComponent(refreshToken)}`);
+    const refusedEverywhere = async (pair: { accessToken: string; refreshToken: string }) => {
+      for (const base of [gateway, second]) {
+        await eventually(async () => ((await me(base, pair.accessToken)).body.code === 401 ? true : undefined), 2000, `the old token to be refused by ${base}`);
+      }
+      expect((await refresh(pair.refreshToken)).body.code).not.toBe(200);
+    };
+    // Tokens a second older than the change, so "issued before" is unambiguous.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+    // Own change.
+    const mobile = nextMobile();
+    const id = await stack.createUser(`tina-${mobile}`, 'tina-pass-word-1', { mobile });
+    const beforeChange = await pairOf(`tina-${mobile}`, 'tina-pass-word-1');
+    const other = await pairOf('admin', ADMIN_PASSWORD);
+    expect((await me(second, beforeChange.accessToken)).body.code).toBe(200);
+    await settle();
+    expect((await changePasswd(beforeChange.accessToken, { userIds: [id], primitivePassword: 'tina-pass-word-1', newPassword: 'tina-pass-word-2', repeatPassword: 'tina-pass-word-2', reset: 0 })).body).toMatchObject({ state: 200 });
+    await refusedEverywhere(beforeChange);
+    // The new password's tokens work, and other users' tokens were not touched.
+    const afterChange = await pairOf(`tina-${mobile}`, 'tina-pass-word-2');
+    expect((await me(second, afterChange.accessToken)).body.code).toBe(200);
+    expect((await me(gateway, other.accessToken)).body.code).toBe(200);
+
+    // Reset with an SMS code.
+    await settle();
+    expect((await sendCode(mobile, true)).body).toMatchObject({ state: 200 });
+    const reset = await post(`${gateway}${IBPS}/user/reset/passwd`, registerBody(mobile, await codeFor(mobile, 'forget'), 'tina-pass-word-3'));
+    expect(reset.body).toMatchObject({ state: 200 });
+    await refusedEverywhere(afterChange);
+
+    // Set by an administrator.
+    const afterReset = await pairOf(`tina-${mobile}`, 'tina-pass-word-3');
+    await settle();
+    expect((await changePasswd(other.accessToken, { userIds: [id], newPassword: 'tina-pass-word-4', repeatPassword: 'tina-pass-word-4', reset: 1 })).body).toMatchObject({ state: 200 });
+    await refusedEverywhere(afterReset);
+    expect((await me(gateway, other.accessToken)).body.code).toBe(200);
+  });
+
   it('lets only an administrator set or restore passwords; a batch with an unknown id changes nothing', async () => {
     const quinn = await stack.createUser('quinn', 'quinn-pass-1');
     const rosa = await stack.createUser('rosa', 'rosa-pass-11');

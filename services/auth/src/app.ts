@@ -7,7 +7,7 @@ import { CaptchaEntrySchema, type CaptchaDeps } from './captcha/captcha.service.
 import type { AuthConfig } from './config.js';
 import { singleUseStore } from './kv/single-use.store.js';
 import { registerLoginHandlers } from './login/login.handlers.js';
-import { registerLogoutHandler } from './logout/logout.handler.js';
+import { registerLogoutHandler, registerRevokeUserHandler } from './logout/logout.handler.js';
 import { registerOAuthHandlers } from './oauth/oauth.handlers.js';
 import { AuthCodeSchema } from './oauth/oauth.service.js';
 import { registerScanHandlers } from './scan/scan.handlers.js';
@@ -90,6 +90,7 @@ export async function buildAuthApp(config: AuthConfig, options: { logger?: Logge
       await registerLoginHandlers(host, login);
       await registerSmsHandlers(host, sms, login);
       await registerLogoutHandler(host, revokedKv, events);
+      await registerRevokeUserHandler(host, tokens, events);
       return { healthPort: await runtime.startProbes() };
     },
     stop: () => runtime.stop(),

@@ -21,6 +21,7 @@ import { seedAdmin } from './seed/admin.seed.js';
 import { seedDemo } from './seed/demo.seed.js';
 import { registerUnlockHandler } from './unlock/unlock.handler.js';
 import { onUserWrite, userModel } from './user.model.js';
+import { authTokenRevoker } from './passwords/token.revoker.js';
 
 export interface UsersApp {
   start(): Promise<{ healthPort: number }>;
@@ -73,6 +74,7 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
       await registerUnlockHandler(host, lockout, events);
       await registerContextHandlers(host, { users: userCache, directory: directoryCache, timeZone: config.DEFAULT_TIMEZONE });
       await registerClientsHandlers(host, { clients, users, bcryptCost: config.BCRYPT_COST, dummyHash });
+      const revokeTokens = authTokenRevoker(runtime.nc, config.NATS_REQUEST_TIMEOUT_MS);
       await registerRegistrationHandlers(
         host,
         {
@@ -88,8 +90,9 @@ export async function buildUsersApp(config: UsersConfig, options: { logger?: Log
           tenantId: config.DEFAULT_TENANT_ID,
           timeZone: config.DEFAULT_TIMEZONE,
           requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+          revokeTokens,
         },
-        { users, events, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH, defaultPassword: config.DEFAULT_PASSWORD },
+        { users, events, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH, defaultPassword: config.DEFAULT_PASSWORD, revokeTokens },
       );
       await registerAdminUsersHandlers(host, { users, lockout, events, ids, bcryptCost: config.BCRYPT_COST, minPasswordLength: config.PASSWORD_MIN_LENGTH });
       return { healthPort: await runtime.startProbes() };

@@ -29,6 +29,12 @@ import {
 } from '../schemas/auth.schema.js';
 import { NullSchema, TrueSchema } from '../schemas/common.schema.js';
 
+/** `auth.tokens.revoke-user`: every access and refresh token of the user issued until now stops working. */
+export const RevokeUserTokensRequestSchema = z.object({
+  userId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a user id'),
+  reason: z.enum(['password-changed', 'password-reset', 'password-set']),
+});
+
 export const authEndpoints = {
   captchaCreate: defineEndpoint(subjects.auth.captchaCreate, CaptchaCreateRequestSchema, CaptchaCreateResponseSchema),
   captchaOpen: defineEndpoint(subjects.auth.captchaOpen, RequestIdQuerySchema, CaptchaOpenSchema),
@@ -41,6 +47,7 @@ export const authEndpoints = {
   scanConfirm: defineEndpoint(subjects.auth.scanConfirm, ScanConfirmBodySchema, TrueSchema),
   tokenRefresh: defineEndpoint(subjects.auth.tokenRefresh, RefreshQuerySchema, TokenPairSchema),
   logout: defineEndpoint(subjects.auth.logout, LogoutRequestSchema, TrueSchema),
+  revokeUserTokens: defineEndpoint(subjects.auth.revokeUserTokens, RevokeUserTokensRequestSchema, TrueSchema),
   authorizeApply: defineEndpoint(subjects.auth.authorizeApply, AuthorizeApplyBodySchema, AuthorizationCodeSchema),
   authenticationApply: defineEndpoint(subjects.auth.authenticationApply, AuthenticationApplyBodySchema, OAuthTokenSchema),
   authenticationVerify: defineEndpoint(subjects.auth.authenticationVerify, AuthenticationVerifyQuerySchema, z.boolean()),

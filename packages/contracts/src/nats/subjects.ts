@@ -15,6 +15,8 @@ export const subjects = {
     scanConfirm: 'auth.login.scan.confirm',
     tokenRefresh: 'auth.token.refresh',
     logout: 'auth.logout',
+    /** Internal (no route): the users service revokes a user's tokens when the password changes. */
+    revokeUserTokens: 'auth.tokens.revoke-user',
     authorizeApply: 'auth.oauth.authorize',
     authenticationApply: 'auth.oauth.token',
     authenticationVerify: 'auth.oauth.verify',

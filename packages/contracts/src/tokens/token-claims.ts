@@ -20,3 +20,25 @@ export const RevokedTokenSchema = z.object({
 });
 
 export type RevokedToken = z.infer<typeof RevokedTokenSchema>;
+
+/**
+ * Every token of one user issued before `before` (epoch seconds) is revoked: written to the
+ * `revoked` bucket under userRevocationKey when the user's password changes.
+ */
+export const UserRevocationSchema = z.object({
+  before: z.number().int(),
+  /** When the last access token it covers expires; the entry is useless after it. */
+  exp: z.number().int(),
+});
+
+const USER_REVOCATION_PREFIX = 'user-';
+
+/** The `revoked` bucket key of a user-wide revocation (token ids are UUIDs and never start so). */
+export function userRevocationKey(userId: string): string {
+  return `${USER_REVOCATION_PREFIX}${userId}`;
+}
+
+/** The user of a user-wide revocation key, or undefined for a token id. */
+export function userOfRevocationKey(key: string): string | undefined {
+  return key.startsWith(USER_REVOCATION_PREFIX) ? key.slice(USER_REVOCATION_PREFIX.length) : undefined;
+}

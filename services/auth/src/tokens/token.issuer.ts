@@ -1,5 +1,5 @@
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { RevokedTokenSchema, TokenClaimsSchema, type TokenClaims, type TokenPair } from '@jobwire/contracts';
+import { RevokedTokenSchema, TokenClaimsSchema, UserRevocationSchema, userRevocationKey, type TokenClaims, type TokenPair } from '@jobwire/contracts';
 import type { KV } from '@nats-io/kv';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -39,6 +39,12 @@ export interface TokenIssuer {
   spendRefresh(refreshToken: string): Promise<SpendResult>;
   /** Signature (pinned algorithm), expiry and revocation of an access token. */
   check(accessToken: string): Promise<TokenClaims | undefined>;
+  /**
+   * Revokes every access and refresh token of the user issued before this second: the
+   * gateways refuse its access tokens (they watch the `revoked` bucket) and spendRefresh
+   * refuses its refresh tokens. Tokens issued in the same second stay valid.
+   */
+  revokeUser(userId: string): Promise<void>;
 }
 
 /** Refresh tokens are stored by their hash, so the bucket never holds a usable token. */
@@ -46,6 +52,9 @@ export function refreshKey(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex');
 }
 const familyKey = (family: string) => `f.${family}`;
+/** In the refresh bucket (which lives as long as refresh tokens): refresh tokens issued before `before` are refused. */
+const userMarkerKey = (userId: string) => `u.${userId}`;
+const UserMarkerSchema = z.object({ before: z.number().int() });
 const spentKey = (hash: string) => `s.${hash}`;
 /** Access tokens remembered per family for revocation on reuse. */
 const FAMILY_MEMORY = 20;
@@ -97,7 +106,10 @@ export function createTokenIssuer(options: {
       const entry = await options.refreshStore.take(hash);
       if (entry !== undefined) {
         await options.refreshKv.put(spentKey(hash), JSON.stringify({ family: entry.family }));
-        return entry.exp * 1000 > Date.now() ? { entry } : undefined;
+        if (entry.exp * 1000 <= Date.now()) return undefined;
+        const marker = await readJson(userMarkerKey(entry.userId), UserMarkerSchema);
+        const issuedAt = entry.exp - options.refreshTtlSeconds;
+        return marker !== undefined && issuedAt < marker.before ? undefined : { entry };
       }
       const spent = await readJson(spentKey(hash), SpentSchema);
       if (spent === undefined || spent.family === '') return undefined;
@@ -119,9 +131,19 @@ export function createTokenIssuer(options: {
       }
       const claims = TokenClaimsSchema.safeParse(payload);
       if (!claims.success) return undefined;
-      const revoked = await options.revokedKv.get(claims.data.jti);
+      const [revoked, userWide] = await Promise.all([options.revokedKv.get(claims.data.jti), options.revokedKv.get(userRevocationKey(claims.data.sub))]);
       if (revoked !== null && revoked.operation === 'PUT' && RevokedTokenSchema.safeParse(revoked.json()).success) return undefined;
+      if (userWide !== null && userWide.operation === 'PUT') {
+        const parsed = UserRevocationSchema.safeParse(userWide.json());
+        if (parsed.success && claims.data.iat < parsed.data.before) return undefined;
+      }
       return claims.data;
+    },
+    async revokeUser(userId) {
+      const before = Math.floor(Date.now() / 1000);
+      // The refresh marker first: once the access tokens are refused, none can be renewed.
+      await options.refreshKv.put(userMarkerKey(userId), JSON.stringify({ before }));
+      await options.revokedKv.put(userRevocationKey(userId), JSON.stringify({ before, exp: before + options.accessTtlSeconds }));
     },
   };
 }

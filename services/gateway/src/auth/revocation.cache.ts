@@ -1,10 +1,11 @@
-import { kvBuckets, RevokedTokenSchema } from '@jobwire/contracts';
+import { kvBuckets, RevokedTokenSchema, userOfRevocationKey, UserRevocationSchema, type TokenClaims } from '@jobwire/contracts';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 
 export interface RevocationCache {
-  isRevoked(tokenId: string): boolean;
+  /** The token itself was revoked (logout, refresh reuse), or every token of its user issued before a password change. */
+  isRevoked(claims: Pick<TokenClaims, 'jti' | 'sub' | 'iat'>): boolean;
   /** True once the entries present at start-up have been loaded. */
   isReady(): boolean;
   /** Resolves when the initial load is done (or the deadline passes). */
@@ -28,6 +29,8 @@ export async function startRevocationCache(
 ): Promise<RevocationCache> {
   const { logger } = options;
   const revoked = new Map<string, number>();
+  /** User id → tokens issued before this second are refused, until exp. */
+  const userWide = new Map<string, { before: number; exp: number }>();
   let initialized = false;
   let stopped = false;
   const waiters: Array<() => void> = [];
@@ -48,13 +51,20 @@ export async function startRevocationCache(
         const iterator = await kv.watch();
         stopWatch = () => iterator.stop();
         for await (const entry of iterator) {
-          if (entry.operation === 'PUT') {
+          const user = userOfRevocationKey(entry.key);
+          if (entry.operation !== 'PUT') {
+            if (user === undefined) revoked.delete(entry.key);
+            else userWide.delete(user);
+          } else if (user !== undefined) {
+            const parsed = UserRevocationSchema.safeParse(safeJson(entry.value));
+            // A malformed value refuses every token of the user until the longest token lifetime.
+            const now = Math.floor(Date.now() / 1000);
+            userWide.set(user, parsed.success ? parsed.data : { before: now, exp: now + options.tokenTtlSeconds });
+          } else {
             const parsed = RevokedTokenSchema.safeParse(safeJson(entry.value));
             // A malformed value still revokes the token until the longest token lifetime.
             const exp = parsed.success ? parsed.data.exp : Math.floor(Date.now() / 1000) + options.tokenTtlSeconds;
             revoked.set(entry.key, exp);
-          } else {
-            revoked.delete(entry.key);
           }
           if (entry.delta === 0) markReady();
         }
@@ -70,11 +80,12 @@ export async function startRevocationCache(
   const pruneTimer = setInterval(() => {
     const now = Math.floor(Date.now() / 1000);
     for (const [id, exp] of revoked) if (exp < now) revoked.delete(id);
+    for (const [user, entry] of userWide) if (entry.exp < now) userWide.delete(user);
   }, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
   return {
-    isRevoked: (tokenId) => revoked.has(tokenId),
+    isRevoked: (claims) => revoked.has(claims.jti) || (userWide.get(claims.sub)?.before ?? 0) > claims.iat,
     isReady: () => initialized,
     ready: (deadlineMs) =>
       initialized

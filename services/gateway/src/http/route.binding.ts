@@ -72,7 +72,7 @@ function authenticate(route: RouteDef, req: Request, deps: RouteBindingDeps): To
   }
   try {
     const claims = deps.verifier.verify(token);
-    if (deps.revocations.isRevoked(claims.jti)) throw new AppError('AUTH_TOKEN_REVOKED');
+    if (deps.revocations.isRevoked(claims)) throw new AppError('AUTH_TOKEN_REVOKED');
     return claims;
   } catch (error) {
     if (route.auth === 'optional') return undefined;

@@ -3,6 +3,7 @@ import type { EndpointContext, EventPublisher } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { UserModel } from '../user.model.js';
 import { checkPasswordPolicy } from './password.policy.js';
+import type { TokenRevoker } from './token.revoker.js';
 
 export interface PasswordChangeDeps {
   users: UserModel;
@@ -10,6 +11,7 @@ export interface PasswordChangeDeps {
   bcryptCost: number;
   minPasswordLength: number;
   defaultPassword: string;
+  revokeTokens: TokenRevoker;
 }
 
 export interface PasswordChangeInput {
@@ -48,8 +50,10 @@ export async function changePasswords(deps: PasswordChangeDeps, input: PasswordC
     throw new AppError('AUTH_BAD_CREDENTIALS', 'The current password is wrong.');
   }
   const password = input.reset === 2 ? deps.defaultPassword : input.newPassword!;
-  // Each account gets its own salt.
+  // Each account gets its own salt. Its tokens end before the new password is written, so
+  // a failure leaves the old password and, at worst, a logged-out user.
   for (const id of ids) {
+    await deps.revokeTokens(id, input.reset === 0 ? 'password-changed' : 'password-set', ctx);
     await deps.users.updateOne({ _id: id }, { $set: { passwordHash: await bcrypt.hash(password, deps.bcryptCost), passwordExpired: input.reset === 2 } });
     await deps.events.publish('users.password.changed', { userId: id, by: actor._id, how: ['own', 'set', 'restored'][input.reset] }, { subject: id, correlationId: ctx.requestId });
   }

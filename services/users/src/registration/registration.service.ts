@@ -1,5 +1,6 @@
 import { AppError, authEndpoints, natsHeaders, type RegisterBodySchema } from '@jobwire/contracts';
 import { requestEndpoint, type EndpointContext, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
+import type { TokenRevoker } from '../passwords/token.revoker.js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import bcrypt from 'bcrypt';
 import type { z } from 'zod';
@@ -24,6 +25,7 @@ export interface RegistrationDeps {
   tenantId: string;
   timeZone: string;
   requestTimeoutMs: number;
+  revokeTokens: TokenRevoker;
 }
 
 const caller = (deps: RegistrationDeps, ctx: EndpointContext) => ({
@@ -94,6 +96,7 @@ export async function resetPassword(deps: RegistrationDeps, input: RegisterInput
   await requireCode(deps, ctx, input.mobile, 'forget', input.validCode);
   const user = await deps.users.findOne({ mobile: input.mobile }).lean();
   if (user === null) throw new AppError('AUTH_SMS_CODE_INVALID');
+  await deps.revokeTokens(user._id, 'password-reset', ctx);
   await deps.users.updateOne({ _id: user._id }, { $set: { passwordHash: await bcrypt.hash(input.passWd, deps.bcryptCost), passwordExpired: false, lockedUntil: null } });
   await clearFailures(deps.lockout, user._id);
   await deps.events.publish('users.password.changed', { userId: user._id, by: user._id, how: 'reset' }, { subject: user._id, correlationId: ctx.requestId });
