@@ -118,6 +118,30 @@ describe('registration, password reset and password change', () => {
     expect((await login('pia', 'pia-pass-word-2')).body).toMatchObject({ code: 200 });
   });
 
+  it('caps wrong reset codes: after 5 wrong ones the right code no longer resets, and the password stays', async () => {
+    const mobile = nextMobile();
+    await stack.createUser(`capped-${mobile}`, 'capped-pass-word-1', { mobile });
+    expect((await sendCode(mobile, true)).body).toMatchObject({ state: 200 });
+    const code = await codeFor(mobile, 'forget');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(code.length, '0');
+    for (let i = 0; i < 5; i += 1) {
+      expect((await post(`${gateway}${IBPS}/user/reset/passwd`, registerBody(mobile, wrong, 'capped-pass-word-2'))).body.state).not.toBe(200);
+    }
+    expect((await post(`${gateway}${IBPS}/user/reset/passwd`, registerBody(mobile, code, 'capped-pass-word-2'))).body.state).not.toBe(200);
+    expect((await login(`capped-${mobile}`, 'capped-pass-word-1')).body).toMatchObject({ code: 200 });
+  });
+
+  it('never locks an account on 20 parallel logins with the right password, and still counts wrong ones exactly', async () => {
+    await stack.createUser('parallel-right', 'parallel-pass-1');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => login('parallel-right', 'parallel-pass-1')));
+    expect(answers.map((answer) => answer.body.code)).toEqual(Array.from({ length: 20 }, () => 200));
+    // Five wrong guesses at once all count: the account locks (the lockout is 5), so even
+    // the right password is refused.
+    const guesses = await Promise.all(Array.from({ length: 5 }, () => login('parallel-right', 'wrong-pass-word')));
+    expect(guesses.every((answer) => answer.body.code === 1005 || answer.body.code === 1007)).toBe(true);
+    expect((await login('parallel-right', 'parallel-pass-1')).body.code).toBe(1007);
+  });
+
   it('ends every earlier token of the user, access and refresh, on both gateways when the password is changed, reset or set by an administrator', async () => {
     const second = await stack.startGateway();
     const pairOf = async (account: string, password: string) => {
