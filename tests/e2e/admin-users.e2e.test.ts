@@ -1,3 +1,4 @@
+import { routes } from '@jobwire/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, call, post, startStack, type Stack } from './stack.fixture.js';
 
@@ -64,5 +65,40 @@ describe('admin API /api/users and /api/clients', () => {
     expect((await send('POST', '/api/clients', { clientId: 'reporting', name: 'Again' })).status).toBe(409);
     expect((await send('DELETE', '/api/clients/reporting')).body).toMatchObject({ code: 200, data: true });
     expect((await send('DELETE', '/api/clients/reporting')).status).toBe(404);
+  });
+
+  it('refuses a non-administrator on every admin route with 403, and changes nothing', async () => {
+    const target = ((await send('POST', '/api/users', { account: 'wren', password: 'wren-pass-word', mobile: '13700000009' })).body.data as { id: string }).id;
+    await send('POST', '/api/clients', { clientId: 'kept-client', name: 'Kept' });
+    await send('POST', '/api/users', { account: 'plain', password: 'plain-pass-word' });
+    const plain = { authorization: `Bearer ${((await login('plain', 'plain-pass-word')).data as { accessToken: string }).accessToken}` };
+    // A valid request for each admin route, so only the permission check can refuse it.
+    const requests: Record<string, [string, string, unknown?]> = {
+      'admin.clients.create': ['POST', '/api/clients', { clientId: 'sneaky-client', name: 'Sneaky' }],
+      'admin.clients.list': ['GET', '/api/clients'],
+      'admin.clients.delete': ['DELETE', '/api/clients/kept-client'],
+      'admin.users.create': ['POST', '/api/users', { account: 'sneaky', password: 'sneaky-pass-word', isSuper: true }],
+      'admin.users.list': ['GET', '/api/users'],
+      'admin.users.get': ['GET', `/api/users/${target}`],
+      'admin.users.update': ['PUT', `/api/users/${target}`, { fullName: 'Taken Over' }],
+      'admin.users.lock': ['POST', `/api/users/${target}/lock`],
+      'admin.users.unlock': ['POST', `/api/users/${target}/unlock`],
+      'admin.users.delete': ['DELETE', `/api/users/${target}`],
+    };
+    const adminRoutes = routes.filter((route) => route.family === 'admin' && route.auth === 'user' && !route.id.startsWith('diag.'));
+    expect(Object.keys(requests).sort()).toEqual(adminRoutes.map((route) => route.id).sort());
+    for (const [id, [method, path, body]] of Object.entries(requests)) {
+      const answer = await send(method, path, body, plain);
+      expect(answer.status, id).toBe(403);
+      expect(answer.body, id).toMatchObject({ success: false, data: null });
+    }
+    // Nothing changed.
+    expect((await send('GET', `/api/users/${target}`)).body.data).toMatchObject({ account: 'wren', status: 'active' });
+    expect((await login('wren', 'wren-pass-word')).code).toBe(200);
+    const users = (await send('GET', '/api/users?account=sneaky')).body.data as { records: unknown[] };
+    expect(users.records).toEqual([]);
+    const clients = (await send('GET', '/api/clients')).body.data as { clientId: string }[];
+    expect(clients.map((client) => client.clientId)).toContain('kept-client');
+    expect(clients.map((client) => client.clientId)).not.toContain('sneaky-client');
   });
 });
