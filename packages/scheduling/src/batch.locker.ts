@@ -6,7 +6,15 @@ const READ_LIMIT = 500;
 
 export interface BatchLocker {
   /** Agenda's getNextJobToRun, answered from one read of the due jobs per queue fill. */
-  next(jobName: string, nextScanAt: Date, lockDeadline: Date, at: Date | undefined, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined>;
+  next(
+    jobName: string,
+    nextScanAt: Date,
+    lockDeadline: Date,
+    at: Date | undefined,
+    options: JobRepositoryOptions | undefined,
+    /** Asked with the freshly read job before the lock is written; false passes it over untouched. */
+    accept?: (job: JobParameters) => boolean,
+  ): Promise<JobParameters | undefined>;
   /** Agenda's saveJobState, by `_id` alone. */
   saveState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void>;
 }
@@ -76,13 +84,14 @@ export function createBatchLocker(jobs: Collection, now: () => Date): BatchLocke
   }
 
   return {
-    async next(jobName, nextScanAt, lockDeadline, at, options) {
+    async next(jobName, nextScanAt, lockDeadline, at, options, accept) {
       for (;;) {
         const read = await candidate(jobName, nextScanAt, lockDeadline);
         if (read === undefined) return undefined;
         // Another instance may have run or locked it since the read.
         const fresh = await jobs.findOne({ _id: read._id });
         if (fresh === null || !isDue(fresh, jobName, nextScanAt, lockDeadline)) continue;
+        if (accept !== undefined && !accept(toParameters(fresh))) continue;
         const lockedAt = at ?? now();
         await jobs.updateOne({ _id: fresh._id }, { $set: { lockedAt, lastModifiedBy: options?.lastModifiedBy ?? null } });
         return toParameters({ ...fresh, lockedAt });

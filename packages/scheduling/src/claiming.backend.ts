@@ -74,12 +74,19 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
   const now = options.now ?? (() => new Date());
   const runMode = options.claimAt === 'run';
   const batch = runMode && options.jobs !== undefined ? createBatchLocker(options.jobs, now) : undefined;
-  /** Jobs this instance has locked and not yet let go of (run mode). */
-  const held = new Set<string>();
+  /**
+   * Jobs this instance has locked and not yet let go of (run mode), with when. A hold
+   * older than a lock lifetime is forgotten: a fire Agenda dropped without saving must
+   * not keep this instance from ever locking the job again.
+   */
+  const held = new Map<string, number>();
+  const isHeld = (id: string) => {
+    const since = held.get(id);
+    return since !== undefined && now().getTime() - since < options.lockLifetimeMs;
+  };
   const letGo = (job: JobParameters) => {
     if (job._id !== undefined && !(job.lockedAt instanceof Date)) held.delete(String(job._id));
   };
-
   /** Lock mode: the lock holds only with the claim; a lost claim gives the lock back. */
   const confirmAtLock = async (locked: JobParameters | undefined): Promise<JobParameters | undefined> => {
     if (locked === undefined) return undefined;
@@ -89,23 +96,24 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
   };
 
   /**
-   * Run mode: stamp the due time. A job whose nextRunAt is null is being run by another
-   * instance (Agenda clears it for the run), unless that run began longer than a lock
-   * lifetime ago: then its instance died mid-fire and the job is recovered, stamped with
-   * that run's start, which every instance reads alike.
+   * Run mode: whether a locked job is not this instance's to run. A job whose nextRunAt is
+   * null is being run by another instance (Agenda clears it for the run), unless that run
+   * began longer than a lock lifetime ago: then its instance died mid-fire and the job is
+   * recovered.
    */
-  const stampAtLock = (locked: JobParameters): JobParameters | 'refused' => {
+  const refused = (locked: JobParameters): boolean => {
     // FerretDB may hand one document to two concurrent locks of this same instance.
-    const id = String(locked._id);
-    if (held.has(id)) return 'refused';
-    if (locked.nextRunAt instanceof Date) {
-      held.add(id);
-      return stampDue(locked, locked.nextRunAt);
-    }
+    if (isHeld(String(locked._id))) return true;
+    if (locked.nextRunAt instanceof Date) return false;
     const started = locked.lastRunAt instanceof Date ? locked.lastRunAt.getTime() : 0;
-    if (now().getTime() - started < options.lockLifetimeMs) return 'refused';
-    held.add(id);
-    return stampDue(locked, new Date(started));
+    return now().getTime() - started < options.lockLifetimeMs;
+  };
+  /** Run mode: holds the job and stamps the due time; a recovered job is stamped with its dead run's start, which every instance reads alike. */
+  const stampAtLock = (locked: JobParameters): JobParameters | 'refused' => {
+    if (refused(locked)) return 'refused';
+    held.set(String(locked._id), now().getTime());
+    if (locked.nextRunAt instanceof Date) return stampDue(locked, locked.nextRunAt);
+    return stampDue(locked, new Date(locked.lastRunAt instanceof Date ? locked.lastRunAt.getTime() : 0));
   };
 
   return {
@@ -144,7 +152,8 @@ function claimingRepository(inner: JobRepository, options: ClaimingOptions): Job
       // A refused job stays locked by this lock until its runner unlocks it, so the next
       // query passes over it instead of returning it again.
       for (let attempt = 0; attempt < MAX_REFUSALS; attempt += 1) {
-        const locked = await (batch === undefined ? inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions) : batch.next(jobName, nextScanAt, lockDeadline, at, nextOptions));
+        // The batch locker asks before it writes the lock, so a refused job keeps its holder's lock.
+        const locked = await (batch === undefined ? inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, at, nextOptions) : batch.next(jobName, nextScanAt, lockDeadline, at, nextOptions, (job) => !refused(job)));
         if (locked === undefined) return undefined;
         const stamped = stampAtLock(locked);
         if (stamped !== 'refused') return stamped;

@@ -98,6 +98,29 @@ describe('claimingBackend', () => {
       expect(lockedDueAt((await recovering.lockJob(abandoned, undefined))?.data)).toEqual(started);
     });
 
+    it('reads due jobs from the collection, never writes a lock on a job it refuses, and forgets a hold after a lock lifetime', async () => {
+      const jobs = client.db(dbName).collection('agendaJobs');
+      const due = new Date('2026-03-04T00:00:00Z');
+      const { insertedId } = await jobs.insertOne({ name: 'batch', nextRunAt: due, lockedAt: null, disabled: false, priority: 0, type: 'normal', data: {} });
+      let clock = new Date(due.getTime() - 500);
+      const repo = claimingBackend(backendFor(alwaysLockingRepository(job('unused', due))), { claims, jobs, lockLifetimeMs: 60_000, claimAt: 'run', now: () => clock }).repository;
+      const scanTo = new Date(due.getTime() + 5000);
+      const locked = await repo.getNextJobToRun('batch', scanTo, new Date(0), clock, undefined);
+      expect(String(locked?._id)).toBe(insertedId.toHexString());
+      expect(lockedDueAt(locked?.data)).toEqual(due);
+      expect((await jobs.findOne({ _id: insertedId }))?.lockedAt).toEqual(clock);
+      // The fill that read it is over.
+      expect(await repo.getNextJobToRun('batch', scanTo, new Date(0), clock, undefined)).toBeUndefined();
+      // Another instance ran the fire and saved the job; this one still holds it and must
+      // leave the job unlocked for the others, not lock it again and sit on it.
+      await jobs.updateOne({ _id: insertedId }, { $set: { lockedAt: null } });
+      expect(await repo.getNextJobToRun('batch', scanTo, new Date(0), clock, undefined)).toBeUndefined();
+      expect((await jobs.findOne({ _id: insertedId }))?.lockedAt).toBeNull();
+      // Agenda dropped the fire without saving it: after a lock lifetime the hold is gone.
+      clock = new Date(clock.getTime() + 61_000);
+      expect(String((await repo.getNextJobToRun('batch', new Date(clock.getTime() + 5000), new Date(0), clock, undefined))?._id)).toBe(insertedId.toHexString());
+    });
+
     it('gives a claim that is never taken over to exactly one of many callers', async () => {
       let clock = new Date('2026-03-03T00:00:00Z');
       const store = createClaimStore({ claims, lockLifetimeMs: 1000, noTakeover: true, now: () => clock });
