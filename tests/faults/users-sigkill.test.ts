@@ -1,0 +1,105 @@
+/**
+ * The users service dies (SIGKILL) while clients keep calling it through the gateway:
+ * every call is answered, the ones after the kill with the 503 envelope at once (no
+ * responders), none later than the NATS request timeout; once a new users process is
+ * ready, calls succeed again within 2 s, with no gateway restart.
+ */
+import { join } from 'node:path';
+import { freePort, repoRoot, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken, startTestGateway, type RunningGateway } from '../../services/gateway/test/gateway.fixture.js';
+import { databaseUrl, startIsolatedNats, uniqueDatabaseName } from '../harness/index.js';
+
+const REQUEST_TIMEOUT_MS = 2000;
+const CLIENTS = 8;
+/** An Open-Job route the users service answers (the token's user does not exist: it answers 401 itself). */
+const PATH = '/openJobUser/currentUser';
+const UNAVAILABLE = 503;
+
+interface Sample {
+  at: number;
+  ms: number;
+  code: number | 'error';
+}
+
+describe('users service killed under load', () => {
+  let nats: Awaited<ReturnType<typeof startIsolatedNats>>;
+  let gateway: RunningGateway;
+  let users: ManagedProcess | undefined;
+  const dbName = uniqueDatabaseName('faults_users');
+
+  const startUsers = async (): Promise<ManagedProcess> => {
+    const health = await freePort();
+    const child = startProcess({
+      name: 'users',
+      command: process.execPath,
+      args: ['--conditions=@jobwire/source', '--import', 'tsx', join(repoRoot(), 'services/users/src/main.ts')],
+      env: { NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), BCRYPT_COST: '4', HEALTH_PORT: String(health), HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REGISTRATION_OPEN: 'true' },
+      cwd: repoRoot(),
+    });
+    await waitForHttp(`http://127.0.0.1:${health}/readyz`, 60_000, 'users');
+    return child;
+  };
+
+  beforeAll(async () => {
+    nats = await startIsolatedNats();
+    users = await startUsers();
+    gateway = await startTestGateway(nats.url, { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await users?.stop();
+    await gateway?.stop();
+    await nats?.stop();
+  });
+
+  it('answers 503 at once while users is gone and recovers within 2 s of a restart, without a gateway restart', async () => {
+    const samples: Sample[] = [];
+    const { token } = mintToken({ sub: '999999' });
+    let running = true;
+    const clients = Array.from({ length: CLIENTS }, async () => {
+      while (running) {
+        const started = Date.now();
+        try {
+          const response = await fetch(`${gateway.url}${PATH}`, { headers: { authorization: `Bearer ${token}` } });
+          const body = (await response.json()) as { code?: number };
+          samples.push({ at: started, ms: Date.now() - started, code: body.code ?? response.status });
+        } catch {
+          samples.push({ at: started, ms: Date.now() - started, code: 'error' });
+        }
+      }
+    });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(2000);
+    const killedAt = Date.now();
+    process.kill(users!.pid, 'SIGKILL');
+    await users!.exited;
+    await sleep(2000);
+    const restartAt = Date.now();
+    users = await startUsers();
+    const readyAt = Date.now();
+    await sleep(2500);
+    running = false;
+    await Promise.all(clients);
+
+    expect(samples.filter((s) => s.code === 'error')).toEqual([]);
+    const before = samples.filter((s) => s.at < killedAt - 100);
+    expect(before.length).toBeGreaterThanOrEqual(CLIENTS);
+    // What the users service answers for this token, whatever it is, is its answer.
+    const served = before[0]!.code;
+    expect(served).not.toBe(UNAVAILABLE);
+    expect(before.every((s) => s.code === served)).toBe(true);
+    // While users is gone: 503 envelopes, each answered well before the request timeout.
+    const down = samples.filter((s) => s.at > killedAt + 200 && s.at < restartAt);
+    expect(down.length).toBeGreaterThanOrEqual(CLIENTS);
+    expect(down.every((s) => s.code === UNAVAILABLE)).toBe(true);
+    expect(Math.max(...down.map((s) => s.ms))).toBeLessThan(500);
+    // Nothing waited past the timeout, even the calls in flight at the kill.
+    expect(Math.max(...samples.map((s) => s.ms))).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + 500);
+    // Back within 2 s of the new process being ready, and from then on.
+    const firstBack = samples.find((s) => s.at >= restartAt && s.code === served);
+    expect(firstBack).toBeDefined();
+    expect(firstBack!.at + firstBack!.ms - readyAt).toBeLessThan(2000);
+    expect(samples.filter((s) => s.at > readyAt + 2000).every((s) => s.code === served)).toBe(true);
+  }, 120_000);
+});
