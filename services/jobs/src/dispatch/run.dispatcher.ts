@@ -119,8 +119,9 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
   async function open(job: JobDocument, fire: Fire, number: number): Promise<RunDocument> {
     const now = new Date();
     const run = baseRun(job, fire, number, now);
-    await activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) });
-    await runs.create(run);
+    // Both at once: a crash between them leaves an entry without a record (the sweeper
+    // drops it) or a record without an entry (the sweeper fails it), never a lost run.
+    await Promise.all([activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) }), runs.create(run)]);
     publish('jobs.run.started', run);
     return run;
   }
