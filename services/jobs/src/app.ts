@@ -56,6 +56,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     events,
     ids,
     defaultTimeZone: config.DEFAULT_TIMEZONE,
+    queryTimeLimitMs: config.QUERY_TIME_LIMIT_MS ?? Math.max(500, config.NATS_REQUEST_TIMEOUT_MS - 250),
     defaultTimeoutSeconds: config.DEFAULT_JOB_TIMEOUT_SECONDS,
   };
 

@@ -26,6 +26,8 @@ export const jobsConfigSchema = z.object({
   DEFAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Agenda's collections go to `<database><suffix>` on the same server. */
   SCHEDULE_DB_SUFFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('_schedule'),
+  /** maxTimeMS of the job and run listings; by default a quarter second under NATS_REQUEST_TIMEOUT_MS. */
+  QUERY_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(600_000).optional(),
   /** npm start sets it: a demo job on the sample executor's `echo` handler. */
   SEED_DEMO: flag.default(false),
 }).superRefine((config, ctx) => {

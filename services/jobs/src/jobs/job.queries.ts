@@ -3,7 +3,7 @@ import { formatInZone } from '@jobwire/cron';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
-import { literalPattern, pageOf, timeRange } from '../paging/page.js';
+import { literalPattern, pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
 import type { JobDocument, JobModel } from './job.model.js';
 import { presentJob, type JobView } from './job.presenter.js';
@@ -12,6 +12,8 @@ export interface JobQueryDeps {
   jobs: JobModel;
   schedules: ScheduleStore;
   defaultTimeZone: string;
+  /** maxTimeMS of listing queries: under the NATS request timeout. */
+  queryTimeLimitMs: number;
 }
 
 type PageQuery = z.output<typeof JobPageQuerySchema>;
@@ -25,9 +27,10 @@ export async function pageJobs(deps: JobQueryDeps, query: PageQuery) {
   const range = timeRange(query.beginTime, query.endTime, deps.defaultTimeZone);
   if (range !== undefined) filter.createTime = range;
   const skip = (query.current - 1) * query.pageSize;
+  const limit = deps.queryTimeLimitMs;
   const [records, total] = await Promise.all([
-    deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).lean(),
-    deps.jobs.countDocuments(filter),
+    withinTimeLimit(deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
+    withinTimeLimit(deps.jobs.countDocuments(filter).maxTimeMS(limit), limit),
   ]);
   const started = records.filter((job) => job.status === 1).map((job) => job._id);
   const fires = await deps.schedules.nextFires(started);

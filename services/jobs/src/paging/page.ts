@@ -1,4 +1,5 @@
 import { AppError } from '@jobwire/contracts';
+import { MongoServerError } from 'mongodb';
 import { DateTime } from 'luxon';
 
 /** The Open-Job page object; counts as strings, as the original serialises longs. */
@@ -36,4 +37,23 @@ export function timeRange(begin: string | undefined, end: string | undefined, ti
 /** Escapes text for a literal substring match. */
 export function literalPattern(text: string): RegExp {
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+/** MongoDB's and FerretDB's code for a query stopped by its maxTimeMS. */
+const MAX_TIME_EXPIRED = 50;
+
+/**
+ * Runs a listing query that was given `maxTimeMS`: when the database stops it, the caller
+ * gets a 504 that says so, and the database stops working on an answer no one waits for
+ * (the gateway gives up at the NATS request timeout).
+ */
+export async function withinTimeLimit<T>(query: PromiseLike<T>, limitMs: number): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === MAX_TIME_EXPIRED) {
+      throw new AppError('UPSTREAM_TIMEOUT', `The listing took longer than ${limitMs} ms and was stopped; narrow the filters and retry.`);
+    }
+    throw error;
+  }
 }

@@ -1,13 +1,15 @@
 import { AppError, type IdsBodySchema, type RunPageQuerySchema } from '@jobwire/contracts';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
-import { pageOf, timeRange } from '../paging/page.js';
+import { pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { RunDocument, RunModel } from './run.model.js';
 import { presentRun, type RunView } from './run.presenter.js';
 
 export interface RunQueryDeps {
   runs: RunModel;
   defaultTimeZone: string;
+  /** maxTimeMS of listing queries: under the NATS request timeout. */
+  queryTimeLimitMs: number;
 }
 
 /** Runs newest first; `status` 1 = succeeded, 0 = anything else, as the Open-Job admin filters. */
@@ -20,9 +22,10 @@ export async function pageRuns(deps: RunQueryDeps, query: z.output<typeof RunPag
   const range = timeRange(query.beginTime, query.endTime, deps.defaultTimeZone);
   if (range !== undefined) filter.createTime = range;
   const skip = (query.current - 1) * query.pageSize;
+  const limit = deps.queryTimeLimitMs;
   const [records, total] = await Promise.all([
-    deps.runs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).lean(),
-    deps.runs.countDocuments(filter),
+    withinTimeLimit(deps.runs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
+    withinTimeLimit(deps.runs.countDocuments(filter).maxTimeMS(limit), limit),
   ]);
   return pageOf(records.map(presentRun), total, query.current, query.pageSize);
 }
