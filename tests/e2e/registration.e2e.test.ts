@@ -142,6 +142,17 @@ describe('registration, password reset and password change', () => {
     expect((await login('parallel-right', 'parallel-pass-1')).body.code).toBe(1007);
   });
 
+  it('counts parallel wrong logins exactly with two auth and two users replicas', async () => {
+    await stack.addReplicas();
+    await stack.createUser('two-replicas', 'two-replicas-pass-1');
+    // Four wrong guesses at once: none is counted twice, so none reaches the lockout (5)...
+    const four = await Promise.all(Array.from({ length: 4 }, () => login('two-replicas', 'wrong-pass-word')));
+    expect(four.map((answer) => answer.body.code)).toEqual([1005, 1005, 1005, 1005]);
+    // ...and none was lost: the fifth, on whichever replicas take it, locks the account.
+    expect((await login('two-replicas', 'wrong-pass-word')).body.code).toBe(1007);
+    expect((await login('two-replicas', 'two-replicas-pass-1')).body.code).toBe(1007);
+  });
+
   it('ends every earlier token of the user, access and refresh, on both gateways when the password is changed, reset or set by an administrator', async () => {
     const second = await stack.startGateway();
     const pairOf = async (account: string, password: string) => {

@@ -48,6 +48,8 @@ export interface Stack {
   secret: string;
   gateways: string[];
   startGateway(env?: Record<string, string>): Promise<string>;
+  /** Starts one more auth and one more users replica (queue groups share the calls between them). */
+  addReplicas(): Promise<void>;
   /** Replaces the auth service with one started with these extra settings. */
   restartAuth(env: Record<string, string>): Promise<void>;
   createUser(account: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -73,11 +75,16 @@ export async function startStack(authEnv: Record<string, string> = {}, usersEnv:
   const nats = await startIsolatedNats();
   const dbName = uniqueDatabaseName('e2e');
   const secret = randomBytes(32).toString('hex');
-  const users: UsersApp = await buildUsersApp(
-    loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: '4', HEALTH_PORT: '0', LOG_LEVEL: 'silent', ...usersEnv }),
-    { logger },
-  );
-  await users.start();
+  const startUsers = async () => {
+    const app = await buildUsersApp(
+      loadUsersConfig({ NATS_URL: nats.url, MONGO_URL: databaseUrl(dbName), ADMIN_PASSWORD, BCRYPT_COST: '4', HEALTH_PORT: '0', LOG_LEVEL: 'silent', ...usersEnv }),
+      { logger },
+    );
+    await app.start();
+    return app;
+  };
+  const users: UsersApp = await startUsers();
+  const extras: { stop(): Promise<void> }[] = [];
   const startAuth = async (env: Record<string, string>) => {
     const app = await buildAuthApp(loadAuthConfig({ NATS_URL: nats.url, JWT_SECRET: secret, HEALTH_PORT: '0', LOG_LEVEL: 'silent', ...env }), { logger });
     await app.start();
@@ -106,6 +113,9 @@ export async function startStack(authEnv: Record<string, string> = {}, usersEnv:
       await auth.stop();
       auth = await startAuth(env);
     },
+    async addReplicas() {
+      extras.push(await startAuth(authEnv), await startUsers());
+    },
     async createUser(account, password, extra = {}) {
       userSeq += 1;
       const id = `9${String(Date.now()).slice(-12)}${String(userSeq).padStart(5, '0')}`;
@@ -118,6 +128,7 @@ export async function startStack(authEnv: Record<string, string> = {}, usersEnv:
     },
     async stop() {
       for (const gateway of gateways) await gateway.stop();
+      for (const extra of extras) await extra.stop();
       await auth.stop();
       await users.stop();
       await nc.drain();
