@@ -1,8 +1,9 @@
 /**
- * The users service dies (SIGKILL) while clients keep calling it through the gateway:
- * every call is answered, the ones after the kill with the 503 envelope at once (no
- * responders), none later than the NATS request timeout; once a new users process is
- * ready, calls succeed again within 2 s, with no gateway restart.
+ * The users service under faults while clients keep calling it through the gateway:
+ * - killed (SIGKILL): every call is answered, the ones after the kill with the 503
+ *   envelope at once (no responders), none later than the NATS request timeout; once a
+ *   new users process is ready, calls succeed again within 2 s, with no gateway restart;
+ * - one of two replicas stopped (SIGTERM, as a rollout does): no call fails.
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
@@ -15,6 +16,8 @@ const CLIENTS = 8;
 /** An Open-Job route the users service answers (the token's user does not exist: it answers 401 itself). */
 const PATH = '/openJobUser/currentUser';
 const UNAVAILABLE = 503;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Sample {
   at: number;
@@ -41,19 +44,8 @@ describe('users service killed under load', () => {
     return child;
   };
 
-  beforeAll(async () => {
-    nats = await startIsolatedNats();
-    users = await startUsers();
-    gateway = await startTestGateway(nats.url, { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
-  }, 120_000);
-
-  afterAll(async () => {
-    await users?.stop();
-    await gateway?.stop();
-    await nats?.stop();
-  });
-
-  it('answers 503 at once while users is gone and recovers within 2 s of a restart, without a gateway restart', async () => {
+  /** CLIENTS loops calling PATH until stopped, each call recorded. */
+  const startLoad = () => {
     const samples: Sample[] = [];
     const { token } = mintToken({ sub: '999999' });
     let running = true;
@@ -69,7 +61,30 @@ describe('users service killed under load', () => {
         }
       }
     });
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    return {
+      samples,
+      stop: async () => {
+        running = false;
+        await Promise.all(clients);
+      },
+    };
+  };
+
+  beforeAll(async () => {
+    nats = await startIsolatedNats();
+    users = await startUsers();
+    gateway = await startTestGateway(nats.url, { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await users?.stop();
+    await gateway?.stop();
+    await nats?.stop();
+  });
+
+  it('answers 503 at once while users is gone and recovers within 2 s of a restart, without a gateway restart', async () => {
+    const load = startLoad();
+    const samples = load.samples;
     await sleep(2000);
     const killedAt = Date.now();
     process.kill(users!.pid, 'SIGKILL');
@@ -79,8 +94,7 @@ describe('users service killed under load', () => {
     users = await startUsers();
     const readyAt = Date.now();
     await sleep(2500);
-    running = false;
-    await Promise.all(clients);
+    await load.stop();
 
     expect(samples.filter((s) => s.code === 'error')).toEqual([]);
     const before = samples.filter((s) => s.at < killedAt - 100);
@@ -101,5 +115,22 @@ describe('users service killed under load', () => {
     expect(firstBack).toBeDefined();
     expect(firstBack!.at + firstBack!.ms - readyAt).toBeLessThan(2000);
     expect(samples.filter((s) => s.at > readyAt + 2000).every((s) => s.code === served)).toBe(true);
+  }, 120_000);
+
+  it('fails no call when one of two users replicas stops with SIGTERM', async () => {
+    const second = await startUsers();
+    const load = startLoad();
+    await sleep(1500);
+    const stoppedAt = Date.now();
+    process.kill(users!.pid, 'SIGTERM');
+    expect(await users!.exited).toBe(0);
+    await sleep(1500);
+    await load.stop();
+    users = second;
+    const { samples } = load;
+    expect(samples.filter((s) => s.at > stoppedAt).length).toBeGreaterThanOrEqual(CLIENTS);
+    const served = samples[0]!.code;
+    expect(served).not.toBe(UNAVAILABLE);
+    expect(samples.filter((s) => s.code !== served)).toEqual([]);
   }, 120_000);
 });
