@@ -219,8 +219,6 @@ describe('lookups by _id', () => {
       const sizes = { small: 100, large: 30_000 };
       const small = await fill(`ids_small_${randomUUID().slice(0, 8)}`, sizes.small);
       const large = await fill(`ids_large_${randomUUID().slice(0, 8)}`, sizes.large);
-      // The launcher indexes new collections within a quarter of a second.
-      await new Promise((resolve) => setTimeout(resolve, 600));
       const lookup = async (collection: typeof small, size: number, i: number): Promise<number> => {
         const id = `d${size - i}`;
         const started = performance.now();
@@ -229,16 +227,24 @@ describe('lookups by _id', () => {
         expect((await collection.deleteOne({ _id: id })).deletedCount).toBe(1);
         return performance.now() - started;
       };
-      // Interleaved, and compared by medians, so load from other test files hits both alike.
-      const times = { small: [] as number[], large: [] as number[] };
-      for (let i = 1; i <= 25; i += 1) {
-        times.small.push(await lookup(small, sizes.small, i));
-        times.large.push(await lookup(large, sizes.large, i));
-      }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      // The launcher indexes new collections at its next scan (every quarter second; later
+      // when the machine is busy): measure until the lookups are fast, for up to 20 s.
+      // Interleaved, and compared by medians, so load from other test files hits both alike.
+      let ratio = Infinity;
+      let next = 1;
+      for (const deadline = Date.now() + 20_000; ratio >= 10 && Date.now() < deadline; ) {
+        const times = { small: [] as number[], large: [] as number[] };
+        for (let round = 0; round < 15; round += 1, next += 1) {
+          times.small.push(await lookup(small, sizes.small, next));
+          times.large.push(await lookup(large, sizes.large, next));
+        }
+        ratio = median(times.large) / median(times.small);
+        if (ratio >= 10) await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       // Through the index, 300 times the documents cost about the same; by a table scan
       // some 70 times more.
-      expect(median(times.large) / median(times.small)).toBeLessThan(10);
+      expect(ratio).toBeLessThan(10);
     } finally {
       await client.close();
     }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the driver FerretDB itself uses
@@ -62,8 +63,12 @@ func (ix *idIndexer) scan(ctx context.Context) {
 	present := map[string]bool{}
 	for _, file := range files {
 		present[file] = true
-		if err := ix.indexFile(ctx, file); err != nil && ctx.Err() == nil {
-			ix.logger.Debug("id index: will retry", "file", file, "err", err)
+		if _, ok := ix.dbs[file]; !ok {
+			db, err := openIndexDB(file)
+			if err != nil {
+				continue
+			}
+			ix.dbs[file] = db
 		}
 	}
 	// A dropped database's file is gone: let go of its handle.
@@ -73,23 +78,35 @@ func (ix *idIndexer) scan(ctx context.Context) {
 			delete(ix.dbs, file)
 		}
 	}
+	// Each file on its own: a file whose writer is busy must not hold up the others.
+	var wg sync.WaitGroup
+	for file, db := range ix.dbs {
+		wg.Add(1)
+		go func(file string, db *sql.DB) {
+			defer wg.Done()
+			if err := indexTables(ctx, db); err != nil && ctx.Err() == nil {
+				ix.logger.Debug("id index: will retry", "file", file, "err", err)
+			}
+		}(file, db)
+	}
+	wg.Wait()
 }
 
-func (ix *idIndexer) indexFile(ctx context.Context, file string) error {
-	db, ok := ix.dbs[file]
-	if !ok {
-		if _, err := os.Stat(file); err != nil {
-			return err
-		}
-		var err error
-		// mode=rw: never create a file FerretDB has just removed.
-		db, err = sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
-		if err != nil {
-			return err
-		}
-		db.SetMaxOpenConns(1)
-		ix.dbs[file] = db
+func openIndexDB(file string) (*sql.DB, error) {
+	if _, err := os.Stat(file); err != nil {
+		return nil, err
 	}
+	// mode=rw: never create a file FerretDB has just removed. A short busy timeout: a file
+	// whose writer is busy is tried again at the next scan.
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(1000)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+func indexTables(ctx context.Context, db *sql.DB) error {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
 		"SELECT c.table_name FROM %q c WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'index' AND m.name = c.table_name || '%s')",
 		collectionsTable, indexSuffix))
