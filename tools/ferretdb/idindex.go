@@ -31,11 +31,18 @@ type idIndexer struct {
 	dir    string
 	logger *slog.Logger
 	dbs    map[string]*sql.DB
+
+	mu       sync.Mutex
+	inFlight map[string]bool // files whose previous pass has not ended
+	failures map[string]int  // consecutive failed passes per file
 }
+
+// failuresBeforeWarning: a file that cannot be indexed for this many passes (about 5 s) is reported.
+const failuresBeforeWarning = 20
 
 // indexIDs runs until ctx ends, indexing new collection tables as they appear.
 func indexIDs(ctx context.Context, dir string, logger *slog.Logger) {
-	ix := &idIndexer{dir: dir, logger: logger, dbs: map[string]*sql.DB{}}
+	ix := &idIndexer{dir: dir, logger: logger, dbs: map[string]*sql.DB{}, inFlight: map[string]bool{}, failures: map[string]int{}}
 	defer ix.close()
 	ticker := time.NewTicker(scanEvery)
 	defer ticker.Stop()
@@ -78,18 +85,33 @@ func (ix *idIndexer) scan(ctx context.Context) {
 			delete(ix.dbs, file)
 		}
 	}
-	// Each file on its own: a file whose writer is busy must not hold up the others.
-	var wg sync.WaitGroup
+	// Each file on its own: a file whose writer is busy must not hold up the others, and a
+	// pass still running on a file is not started again.
 	for file, db := range ix.dbs {
-		wg.Add(1)
-		go func(file string, db *sql.DB) {
-			defer wg.Done()
-			if err := indexTables(ctx, db); err != nil && ctx.Err() == nil {
-				ix.logger.Debug("id index: will retry", "file", file, "err", err)
-			}
-		}(file, db)
+		ix.mu.Lock()
+		busy := ix.inFlight[file]
+		ix.inFlight[file] = true
+		ix.mu.Unlock()
+		if busy {
+			continue
+		}
+		go ix.pass(ctx, file, db)
 	}
-	wg.Wait()
+}
+
+func (ix *idIndexer) pass(ctx context.Context, file string, db *sql.DB) {
+	err := indexTables(ctx, db)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.inFlight[file] = false
+	if err == nil || ctx.Err() != nil {
+		ix.failures[file] = 0
+		return
+	}
+	ix.failures[file]++
+	if ix.failures[file]%failuresBeforeWarning == 0 {
+		ix.logger.Warn("id index: cannot index a database file yet", "file", file, "passes", ix.failures[file], "err", err)
+	}
 }
 
 func openIndexDB(file string) (*sql.DB, error) {
