@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNatsServer } from '@jobwire/devstack';
+import { startFerretDb, startNatsServer, type RunningServer } from '@jobwire/devstack';
 import { inject } from 'vitest';
 import type { HarnessKind } from './global-setup.js';
 
@@ -41,19 +41,46 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
 }
 
-/**
- * A nats-server of the test file's own, for tests that register real service endpoints:
- * test files run in parallel, and two files serving the same subject on one server would
- * answer each other's requests.
- */
-export async function startIsolatedNats(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'jobwire-nats-'));
-  const server = await startNatsServer({ storeDir: dir });
+export interface IsolatedServer {
+  url: string;
+  port: number;
+  pid(): number;
+  /** Stops the server (SIGTERM), waits `downMs`, starts it again on the same port and store. */
+  restart(downMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A server of the test file's own on a port and data folder that outlive its restarts. */
+async function isolated(prefix: string, start: (dir: string, port: number | undefined) => Promise<RunningServer>): Promise<IsolatedServer> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  let server = await start(dir, undefined);
+  const { port, url } = server;
   return {
-    url: server.url,
+    url,
+    port,
+    pid: () => server.pid,
+    async restart(downMs = 0) {
+      await server.stop();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await start(dir, port);
+    },
     stop: async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A nats-server of the test file's own, for tests that register real service endpoints:
+ * test files run in parallel, and two files serving the same subject on one server would
+ * answer each other's requests.
+ */
+export function startIsolatedNats(): Promise<IsolatedServer> {
+  return isolated('jobwire-nats-', (dir, port) => startNatsServer({ storeDir: dir, ...(port === undefined ? {} : { port }) }));
+}
+
+/** A FerretDB of the test file's own, for tests that stop and restart the database. */
+export function startIsolatedFerretDb(): Promise<IsolatedServer> {
+  return isolated('jobwire-ferretdb-', (dir, port) => startFerretDb({ dir, ...(port === undefined ? {} : { port }) }));
 }

@@ -15,7 +15,7 @@ import { buildGateway, type Gateway } from '../../services/gateway/src/app.js';
 import { loadGatewayConfig } from '../../services/gateway/src/config.js';
 import { jobModel, type JobModel } from '../../services/jobs/src/jobs/job.model.js';
 import { runModel, type RunModel } from '../../services/jobs/src/runs/run.model.js';
-import { databaseUrl, startIsolatedNats, uniqueDatabaseName } from '../harness/index.js';
+import { databaseUrl, startIsolatedNats, uniqueDatabaseName, type IsolatedServer } from '../harness/index.js';
 
 const logger = createLogger({ name: 'jobs-e2e', level: 'silent' });
 const echoChildren = process.env.E2E_CHILD_LOGS === 'true';
@@ -39,6 +39,8 @@ export interface Replica {
 
 export interface JobsStack {
   natsUrl: string;
+  /** The stack's own nats-server, which a test may restart. */
+  nats: IsolatedServer;
   gatewayUrl: string;
   token: string;
   jobs: JobModel;
@@ -52,12 +54,21 @@ export interface JobsStack {
   startExecutor(env?: Record<string, string>): Promise<Replica>;
   /** A gateway as its own process (the stack's own gateway runs in the test process), taking the stack's token. */
   startGatewayProcess(env?: Record<string, string>): Promise<Replica>;
+  /**
+   * Another service of the platform as its own process on the stack's servers: auth,
+   * users (a database of its own) or a gateway (generous rate limits; its URL is
+   * `http://127.0.0.1:<healthPort>`).
+   */
+  startPlatformService(name: 'auth' | 'users' | 'gateway', env?: Record<string, string>): Promise<Replica>;
   /** After writing job definitions directly: every jobs replica drops its cached copies. */
   invalidateJobCache(): Promise<void>;
   /** Calls the gateway with the token; answers the parsed Open-Job envelope. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: Envelope }>;
   stop(): Promise<void>;
 }
+
+/** Rate limits off (0): a fault test's clients call far more often than people do; the limits have their own test. */
+const RATE_LIMITS_OFF = { RATE_LIMIT_LOGIN_PER_IP: '0', RATE_LIMIT_LOGIN_PER_ACCOUNT: '0', RATE_LIMIT_SMS_PER_IP: '0', RATE_LIMIT_SMS_PER_ACCOUNT: '0', RATE_LIMIT_CAPTCHA_PER_IP: '0' };
 
 function serviceMain(name: string): string {
   return join(repoRoot(), 'services', name, 'src', 'main.ts');
@@ -84,10 +95,19 @@ async function startService(name: string, env: Record<string, string>, portVaria
   return { name: instance, process: child, healthPort };
 }
 
-export async function startJobsStack(options: { replicas?: number; executors?: number; jobsEnv?: Record<string, string> } = {}): Promise<JobsStack> {
+export interface JobsStackOptions {
+  replicas?: number;
+  executors?: number;
+  jobsEnv?: Record<string, string>;
+  /** A database server of the test's own (a URL without a database name); the harness's by default. */
+  mongoServerUrl?: string;
+}
+
+export async function startJobsStack(options: JobsStackOptions = {}): Promise<JobsStack> {
   const nats = await startIsolatedNats();
   const dbName = uniqueDatabaseName('jobs');
-  const mongoUrl = databaseUrl(dbName);
+  const mongoUrl = options.mongoServerUrl === undefined ? databaseUrl(dbName) : `${options.mongoServerUrl.replace(/\/$/, '')}/${dbName}`;
+  const usersUrl = mongoUrl.replace(`/${dbName}`, `/${dbName}_users`);
   const secret = randomBytes(32).toString('hex');
   const baseEnv = { NATS_URL: nats.url };
   const jobsEnv = { ...baseEnv, MONGO_URL: mongoUrl, DEFAULT_TIMEZONE: 'Asia/Shanghai', ...options.jobsEnv };
@@ -103,6 +123,7 @@ export async function startJobsStack(options: { replicas?: number; executors?: n
 
   const stack: JobsStack = {
     natsUrl: nats.url,
+    nats,
     gatewayUrl,
     token,
     jobs: jobModel(db),
@@ -124,6 +145,14 @@ export async function startJobsStack(options: { replicas?: number; executors?: n
     async startGatewayProcess(env = {}) {
       return startService('gateway', { ...baseEnv, JWT_SECRET: secret, ...env }, 'PORT');
     },
+    async startPlatformService(name, env = {}) {
+      const own: Record<string, Record<string, string>> = {
+        auth: { JWT_SECRET: secret },
+        users: { MONGO_URL: usersUrl, ADMIN_PASSWORD: 'admin-secret-1', BCRYPT_COST: '4' },
+        gateway: { JWT_SECRET: secret, ...RATE_LIMITS_OFF },
+      };
+      return startService(name, { ...baseEnv, ...own[name], ...env }, name === 'gateway' ? 'PORT' : 'HEALTH_PORT');
+    },
     async invalidateJobCache() {
       const nc = await connect({ servers: nats.url });
       nc.publish(broadcastSubjects.jobsCacheInvalidate, '"all"');
@@ -142,6 +171,7 @@ export async function startJobsStack(options: { replicas?: number; executors?: n
       await gateway.stop();
       await db.dropDatabase().catch(() => undefined);
       await scheduleDb.dropDatabase().catch(() => undefined);
+      await db.useDb(`${dbName}_users`).dropDatabase().catch(() => undefined);
       await db.close();
       await nats.stop();
     },

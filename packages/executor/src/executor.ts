@@ -55,6 +55,11 @@ export interface Executor {
 
 type ExecReply = z.input<typeof ExecReplySchema>;
 
+/** How long a finished run's answer is kept for a copy of its request sent again. */
+const REMEMBER_MS = 120_000;
+/** At most this many remembered runs; the oldest finished ones go first. */
+const REMEMBER_MAX = 50_000;
+
 export function createExecutor(options: ExecutorOptions): Executor {
   const { logger } = options;
   const handlers = new Map<string, Handler>();
@@ -65,6 +70,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
   let started = false;
   let stopping = false;
 
+  /**
+   * Runs by `runId#attempt`: the jobs service sends a request again after a NATS
+   * reconnect when its first copy may have been lost, and a copy that did arrive must not
+   * run the handler twice; it gets the first copy's answer. Finished runs are remembered
+   * for REMEMBER_MS.
+   */
+  const runs = new Map<string, { answer: Promise<ExecReply>; finishedAt?: number }>();
+
+  function forget(now: number): void {
+    for (const [key, entry] of runs) {
+      const { finishedAt } = entry;
+      if (finishedAt !== undefined && (now - finishedAt >= REMEMBER_MS || runs.size > REMEMBER_MAX)) runs.delete(key);
+      else if (runs.size <= REMEMBER_MAX) return;
+    }
+  }
+
   async function serve(name: string, handler: Handler, msg: ServiceMsg, instanceId: string): Promise<void> {
     const parsed = ExecRequestSchema.safeParse(safeJson(msg));
     if (!parsed.success) {
@@ -72,11 +93,23 @@ export function createExecutor(options: ExecutorOptions): Executor {
       return;
     }
     const request = parsed.data;
+    const key = `${request.runId}#${request.attempt}`;
+    const known = runs.get(key);
+    if (known !== undefined) {
+      logger.info({ runId: request.runId, attempt: request.attempt }, 'run asked for again: answering with its first outcome');
+      reply(msg, await known.answer, instanceId);
+      return;
+    }
+    if (stopping) {
+      reply(msg, { status: 'failed', error: 'executor is stopping' }, instanceId);
+      return;
+    }
+    forget(Date.now());
     const deadline = new Date(request.deadline);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error('deadline reached')), Math.max(0, deadline.getTime() - Date.now()));
     const runLogger = logger.child({ runId: request.runId, jobId: request.jobId, handler: name, attempt: request.attempt });
-    const work = (async () => {
+    const answer = (async (): Promise<ExecReply> => {
       try {
         const output = await handler({
           runId: request.runId,
@@ -89,15 +122,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
           signal: controller.signal,
           logger: runLogger,
         });
-        reply(msg, { status: 'succeeded', output: output ?? null }, instanceId);
+        return { status: 'succeeded', output: output ?? null };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         runLogger.warn({ err: error }, 'handler failed');
-        reply(msg, { status: 'failed', error: message.slice(0, 4096) }, instanceId);
+        return { status: 'failed', error: message.slice(0, 4096) };
       } finally {
         clearTimeout(timer);
       }
     })();
+    const entry: { answer: Promise<ExecReply>; finishedAt?: number } = { answer };
+    runs.set(key, entry);
+    const work = answer.then((result) => {
+      entry.finishedAt = Date.now();
+      reply(msg, result, instanceId);
+    });
     inFlight.set(work, controller);
     await work;
     inFlight.delete(work);
@@ -146,10 +185,6 @@ export function createExecutor(options: ExecutorOptions): Executor {
           handler: (error, msg) => {
             if (error !== null) {
               logger.error({ err: error, handler: name }, 'handler subscription failed');
-              return;
-            }
-            if (stopping) {
-              reply(msg, { status: 'failed', error: 'executor is stopping' }, instanceId);
               return;
             }
             void serve(name, handler, msg, instanceId);

@@ -35,6 +35,27 @@ describe('executor SDK on a real nats-server', () => {
     await executor.stop();
   });
 
+  it('runs a run sent twice (same run and attempt) once, and answers both copies with its outcome', async () => {
+    let calls = 0;
+    const executor = createExecutor({ nats: { url: nats.url }, logger }).handle('sdk-once', async (ctx) => {
+      calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { attempt: ctx.attempt, call: calls };
+    });
+    await executor.start();
+    const nc = await connect({ servers: nats.url });
+    const copy = request('r-twice', 5000);
+    const [first, second] = await Promise.all([nc.request(execSubject('sdk-once'), copy, { timeout: 5000 }), nc.request(execSubject('sdk-once'), copy, { timeout: 5000 })]);
+    expect(first.json()).toEqual(second.json());
+    // After it finished, a late copy still gets the same answer; another attempt runs again.
+    expect((await nc.request(execSubject('sdk-once'), copy, { timeout: 5000 })).json()).toEqual(first.json());
+    const retry = JSON.stringify({ ...(JSON.parse(copy) as Record<string, unknown>), attempt: 2 });
+    expect((await nc.request(execSubject('sdk-once'), retry, { timeout: 5000 })).json()).toMatchObject({ status: 'succeeded', output: { attempt: 2, call: 2 } });
+    expect(calls).toBe(2);
+    await nc.drain();
+    await executor.stop();
+  });
+
   it('aborts the handler at the deadline through its signal', async () => {
     const executor = createExecutor({ nats: { url: nats.url }, logger }).handle(
       'sdk-slow',

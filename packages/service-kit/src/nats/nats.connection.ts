@@ -7,6 +7,31 @@ export type { NatsConnection } from '@nats-io/nats-core';
 
 /** Connections between a disconnect and the next reconnect. */
 const disconnected = new WeakSet<NatsConnection>();
+/** Callbacks waiting for a connection's next reconnect. */
+const reconnectWaiters = new WeakMap<NatsConnection, Set<() => void>>();
+
+/**
+ * Resolves at the connection's next reconnect (never, for a connection not made by
+ * connectNats). A request written to a server that went down may be lost without an
+ * answer: whoever waits on one can send it again once this resolves.
+ */
+export function nextReconnect(nc: NatsConnection): { reconnected: Promise<void>; cancel(): void } {
+  let waiters = reconnectWaiters.get(nc);
+  if (waiters === undefined) {
+    waiters = new Set();
+    reconnectWaiters.set(nc, waiters);
+  }
+  const set = waiters;
+  let done: () => void = () => undefined;
+  const reconnected = new Promise<void>((resolve) => {
+    done = () => {
+      set.delete(done);
+      resolve();
+    };
+  });
+  set.add(done);
+  return { reconnected, cancel: () => set.delete(done) };
+}
 
 /**
  * Connects with endless reconnects: a broker restart must not take the process down.
@@ -35,6 +60,7 @@ export async function connectNats(options: { url: string; name: string; logger: 
         case 'reconnect':
           disconnected.delete(nc);
           batchSocketWrites(nc);
+          for (const wake of [...(reconnectWaiters.get(nc) ?? [])]) wake();
           logger.info({ server: status.server }, 'NATS reconnected');
           break;
         case 'error':

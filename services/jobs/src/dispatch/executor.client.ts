@@ -1,5 +1,6 @@
 import { ExecReplySchema, execSubject, type ExecRequestSchema } from '@jobwire/contracts';
-import { errors, type NatsConnection } from '@nats-io/nats-core';
+import { nextReconnect } from '@jobwire/service-kit';
+import { errors, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
 
 export type ExecOutcome =
@@ -8,15 +9,58 @@ export type ExecOutcome =
   | { state: 'timeout'; cause: string; executor: null };
 
 const OUTPUT_LIMIT = 8192;
+/** How long after a reconnect "no responders" may mean executors still reconnecting. */
+const RECONNECT_SETTLE_MS = 3000;
+const RESEND_GAP_MS = 200;
 
 /**
  * One attempt on `jobs.exec.<handler>`: the queue group gives it to one executor. No
  * responders fails at once; no answer by the deadline is a timeout.
+ *
+ * A request written just before the NATS server went away may be lost with it, and then
+ * nothing answers until the deadline: after each reconnect the same request (same run
+ * and attempt, which executors take once) is sent again, and the first answer to any
+ * copy counts.
  */
 export async function requestExecution(nc: NatsConnection, handlerName: string, request: z.input<typeof ExecRequestSchema>, timeoutMs: number): Promise<ExecOutcome> {
-  let reply;
+  const until = Date.now() + Math.max(1, timeoutMs);
+  const payload = JSON.stringify(request);
+  const copies: Promise<Msg>[] = [];
+  let reconnectedAt = Number.NEGATIVE_INFINITY;
+  let reply: Msg;
   try {
-    reply = await nc.request(execSubject(handlerName), JSON.stringify(request), { timeout: Math.max(1, timeoutMs) });
+    for (;;) {
+      const copy = nc.request(execSubject(handlerName), payload, { timeout: Math.max(1, until - Date.now()) });
+      // A copy that loses the race still settles later: nothing may be left unhandled.
+      copy.catch(() => undefined);
+      copies.push(copy);
+      const reconnect = nextReconnect(nc);
+      const outcome = await Promise.race([
+        // Any copy's answer; the latest copy's failure decides (earlier copies may be lost).
+        Promise.any(copies).then(
+          (msg) => ({ msg }),
+          () => new Promise<never>(() => undefined),
+        ),
+        copy.then(
+          () => new Promise<never>(() => undefined),
+          (error: unknown) => ({ error }),
+        ),
+        reconnect.reconnected.then(() => ({ reconnected: true as const })),
+      ]);
+      reconnect.cancel();
+      if ('msg' in outcome) {
+        reply = outcome.msg;
+        break;
+      }
+      if ('reconnected' in outcome) {
+        reconnectedAt = Date.now();
+        continue;
+      }
+      // Just after a reconnect the executors may not have subscribed again yet.
+      const settling = Date.now() - reconnectedAt < RECONNECT_SETTLE_MS && Date.now() + RESEND_GAP_MS < until;
+      if (!(isNoResponders(outcome.error) && settling)) throw outcome.error;
+      await new Promise((resolve) => setTimeout(resolve, RESEND_GAP_MS));
+    }
   } catch (error) {
     if (isNoResponders(error)) return { state: 'failed', cause: `no executor for handler ${handlerName}`, executor: null };
     if (isTimeout(error)) return { state: 'timeout', cause: `no answer within ${Math.round(timeoutMs / 100) / 10} s`, executor: null };
