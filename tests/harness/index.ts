@@ -47,6 +47,10 @@ export interface IsolatedServer {
   pid(): number;
   /** Stops the server (SIGTERM), waits `downMs`, starts it again on the same port and store. */
   restart(downMs?: number): Promise<void>;
+  /** Stops the server until up(). */
+  down(): Promise<void>;
+  /** Starts a stopped server again on the same port and store. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +66,10 @@ async function isolated(prefix: string, start: (dir: string, port: number | unde
     async restart(downMs = 0) {
       await server.stop();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await start(dir, port);
+    },
+    down: () => server.stop(),
+    async up() {
       server = await start(dir, port);
     },
     stop: async () => {

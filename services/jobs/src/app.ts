@@ -1,5 +1,6 @@
 import { serviceNames } from '@jobwire/contracts';
 import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
+import type { Subscription } from '@nats-io/nats-core';
 import type { JobsConfig } from './config.js';
 import { createRunDispatcher } from './dispatch/run.dispatcher.js';
 import { registerExecutorsHandler } from './executors/executors.handler.js';
@@ -8,6 +9,7 @@ import { createJobCache } from './jobs/job.cache.js';
 import { jobModel } from './jobs/job.model.js';
 import { registerRunHandlers } from './runs/run.handlers.js';
 import { activeRunModel, runModel } from './runs/run.model.js';
+import { askHeldRuns, serveHeldRuns } from './runs/run.holders.js';
 import { startRunSweeper } from './runs/run.sweeper.js';
 import { createScheduler } from './schedule/scheduler.js';
 import { seedDemoJob } from './seed/demo.seed.js';
@@ -47,7 +49,17 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     concurrency: config.SCHEDULER_CONCURRENCY,
     misfireThresholdMs: config.MISFIRE_THRESHOLD_MS,
   });
-  const sweeper = startRunSweeper({ runs, active, events, logger, retentionMs: config.RUN_RETENTION_DAYS * 86_400_000, leaseMs: config.RUN_LEASE_MS, everyMs: Math.max(1000, Math.floor(config.RUN_LEASE_MS / 3)) });
+  const sweeper = startRunSweeper({
+    runs,
+    active,
+    events,
+    logger,
+    retentionMs: config.RUN_RETENTION_DAYS * 86_400_000,
+    leaseMs: config.RUN_LEASE_MS,
+    everyMs: Math.max(1000, Math.floor(config.RUN_LEASE_MS / 3)),
+    heldBy: (scheduler, runIds) => askHeldRuns(nc, scheduler, runIds),
+  });
+  let heldRuns: Subscription | undefined;
   const deps = {
     jobs,
     cache,
@@ -63,6 +75,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
   return {
     async start() {
       await Promise.all([jobs.init(), runs.init(), active.init()]);
+      heldRuns = serveHeldRuns(nc, config.INSTANCE_ID, (runIds) => dispatcher.held(runIds), logger);
       await scheduler.start();
       await registerJobHandlers(host, deps);
       await registerRunHandlers(host, deps);
@@ -77,6 +90,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
       await scheduler.stop();
       cache.close();
       await dispatcher.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2000));
+      heldRuns?.unsubscribe();
       await runtime.stop();
     },
   };

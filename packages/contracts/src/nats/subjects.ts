@@ -74,6 +74,16 @@ export const subjects = {
 type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
 export type Subject = Leaves<typeof subjects>;
 
+/**
+ * Each jobs replica answers on `jobs.runs.held.<instanceId>` which of the asked runs it
+ * is still running: a replica that cannot renew its run leases (the database was away)
+ * is not taken for a stopped one.
+ */
+export const RUNS_HELD_SUBJECT_PREFIX = 'jobs.runs.held.';
+export function runsHeldSubject(instanceId: string): string {
+  return `${RUNS_HELD_SUBJECT_PREFIX}${instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 /** Executors serve `jobs.exec.<handlerName>`, one queue group per handler. */
 export const EXEC_SUBJECT_PREFIX = 'jobs.exec.';
 export function execSubject(handlerName: string): string {

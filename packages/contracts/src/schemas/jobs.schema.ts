@@ -158,5 +158,9 @@ export const ExecReplySchema = z.object({
   executor: z.string().max(128).optional(),
 });
 
+/** `jobs.runs.held.<instanceId>` request and answer: which of these runs the replica is running. */
+export const RunsHeldRequestSchema = z.object({ runIds: z.array(z.string().min(1).max(64)).min(1).max(500) });
+export const RunsHeldReplySchema = z.object({ held: z.array(z.string()) });
+
 /** Metadata every executor instance registers with the Services API. */
 export const EXECUTOR_METADATA_KEYS = { handlers: 'handlers', host: 'host', startedAt: 'started_at' } as const;

@@ -29,3 +29,31 @@ export function isMongoUp(connection: Connection): boolean {
 export async function closeMongo(connection: Connection): Promise<void> {
   await connection.close();
 }
+
+/** Driver errors that mean the database cannot be reached now, not that the request was wrong. */
+const UNREACHABLE = /^Mongo(Network|NetworkTimeout|ServerSelection|PoolCleared|TopologyClosed|NotConnected)Error$/;
+
+/** True when `error` (or one of its causes) says the database is out of reach. */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (UNREACHABLE.test(current.name)) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `write` again while the database is out of reach (backing off from 250 ms to 2 s),
+ * for up to `forMs`; any other error, or the last one after `forMs`, is thrown. For
+ * writes that must not be lost to a database restart, such as a run's outcome.
+ */
+export async function retryWhileStoreUnavailable<T>(write: () => Promise<T>, forMs: number, stopped: () => boolean = () => false): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let wait = 250; ; wait = Math.min(2000, wait * 2)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isStoreUnavailable(error) || stopped() || Date.now() + wait > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { z } from 'zod';
 import { requestLogger } from '../logging/logger.js';
+import { isStoreUnavailable } from '../mongo/mongo.connection.js';
 import { decodeJson, encodeJson } from './wire.codec.js';
 
 /** What a handler knows about the caller, from the message headers. */
@@ -128,7 +129,13 @@ export function createServiceHost(nc: NatsConnection, options: ServiceHostOption
       if (typeof result === 'object' && result !== null) encoded.set(result, bytes);
       msg.respond(bytes);
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError('INTERNAL', undefined, { cause: error });
+      const appError =
+        error instanceof AppError
+          ? error
+          : isStoreUnavailable(error)
+            ? new AppError('SERVICE_UNAVAILABLE', 'The database is not reachable right now; retry shortly.', { cause: error })
+            : new AppError('INTERNAL', undefined, { cause: error });
+      if (appError.key === 'SERVICE_UNAVAILABLE' && !(error instanceof AppError)) ctx.logger.warn({ err: error, subject: endpoint.subject }, 'database unreachable');
       outcome = appError.entry.httpStatus >= 500 ? 'server_error' : 'client_error';
       if (!(error instanceof AppError) || appError.key === 'INTERNAL') {
         ctx.logger.error({ err: error, subject: endpoint.subject }, 'endpoint failed');

@@ -1,5 +1,5 @@
 import type { EventType } from '@jobwire/contracts';
-import type { EventPublisher, IdGenerator, Logger } from '@jobwire/service-kit';
+import { retryWhileStoreUnavailable, type EventPublisher, type IdGenerator, type Logger } from '@jobwire/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JobDocument } from '../jobs/job.model.js';
 import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
@@ -34,12 +34,34 @@ export interface RunDispatcher {
   /** Records a fire that does not run (overlap, misfire policy). */
   skip(job: JobDocument, fire: Fire, cause: string): Promise<void>;
   inFlight(): number;
+  /** Which of these runs this replica is running now. */
+  held(runIds: readonly string[]): string[];
   /** Waits up to `graceMs` for running runs; the rest are marked failed ("scheduler stopped"). */
   stop(graceMs: number): Promise<void>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 const DEADLINE_SLACK_MS = 50;
+/** How long a run's writes wait out a database that is away before they give up. */
+const STORE_RETRY_MS = 60_000;
+
+/**
+ * Inserts once across retries: an insert whose acknowledgement was lost with the
+ * connection may have been stored, and its retry then finds its own document.
+ */
+function insertOnce(insert: () => Promise<unknown>, stopped: () => boolean): Promise<unknown> {
+  let retried = false;
+  return retryWhileStoreUnavailable(async () => {
+    try {
+      return await insert();
+    } catch (error) {
+      if (retried && (error as { code?: unknown }).code === 11000) return undefined;
+      throw error;
+    } finally {
+      retried = true;
+    }
+  }, STORE_RETRY_MS, stopped);
+}
 const finishedEvent: Record<Exclude<RunState, 'running' | 'skipped'>, EventType> = {
   succeeded: 'jobs.run.succeeded',
   failed: 'jobs.run.failed',
@@ -121,7 +143,10 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
     const run = baseRun(job, fire, number, now);
     // Both at once: a crash between them leaves an entry without a record (the sweeper
     // drops it) or a record without an entry (the sweeper fails it), never a lost run.
-    await Promise.all([activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) }), runs.create(run)]);
+    await Promise.all([
+      insertOnce(() => activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) }), () => stopping),
+      insertOnce(() => runs.create(run), () => stopping),
+    ]);
     publish('jobs.run.started', run);
     return run;
   }
@@ -151,7 +176,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
         output: outcome.state === 'succeeded' ? outcome.output : null,
       };
       // Only a run still running is finished here: a sweeper may have given up on it.
-      if (await finishRun(runs, activeRuns, run._id, update)) publish(finishedEvent[state], { ...run, ...update });
+      if (await finishRun(runs, activeRuns, run._id, update, STORE_RETRY_MS)) publish(finishedEvent[state], { ...run, ...update });
       return state;
     })();
     active.set(
@@ -217,6 +242,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       logger.info({ jobId: job._id, cause }, 'fire skipped');
     },
     inFlight: () => active.size,
+    held: (runIds) => runIds.filter((id) => active.has(id)),
     async stop(graceMs) {
       stopping = true;
       for (const entry of backoffTimers) {

@@ -1,3 +1,4 @@
+import { retryWhileStoreUnavailable } from '@jobwire/service-kit';
 import type { ActiveRunModel, RunDocument, RunModel } from './run.model.js';
 
 export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTime' | 'durationMs' | 'executor' | 'output'>>;
@@ -11,9 +12,11 @@ export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTi
  * A process that dies between the two writes leaves a `running` record without an
  * entry; the sweeper finds those (see findOrphans).
  */
-export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: string, outcome: RunOutcome): Promise<boolean> {
-  const removed = await active.deleteOne({ _id: runId });
+export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: string, outcome: RunOutcome, retryForMs = 0): Promise<boolean> {
+  // With `retryForMs`, a database that is away for a moment delays the outcome instead of
+  // losing it (the run stays held, so no sweeper takes it meanwhile).
+  const removed = await retryWhileStoreUnavailable(() => active.deleteOne({ _id: runId }), retryForMs);
   if (removed.deletedCount !== 1) return false;
-  await runs.updateOne({ _id: runId }, { $set: outcome });
+  await retryWhileStoreUnavailable(() => runs.updateOne({ _id: runId }, { $set: outcome }), retryForMs);
   return true;
 }

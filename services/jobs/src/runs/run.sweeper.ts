@@ -11,6 +11,8 @@ export interface SweeperDeps {
   /** How long a run's scheduler vouches for it (RUN_LEASE_MS). */
   leaseMs: number;
   everyMs: number;
+  /** Which of these runs the replica `scheduler` still runs (askHeldRuns). */
+  heldBy(scheduler: string, runIds: readonly string[]): Promise<Set<string>>;
 }
 
 const RETENTION_EVERY_MS = 10 * 60_000;
@@ -18,7 +20,9 @@ const RETENTION_EVERY_MS = 10 * 60_000;
 /**
  * Housekeeping every replica may do at once (each step is idempotent): runs whose
  * scheduler stopped renewing them are failed with cause "scheduler stopped", and runs
- * older than the retention are removed.
+ * older than the retention are removed. A lease can also lapse while its scheduler is
+ * alive but could not write (the database was away): the scheduler is asked first, and
+ * the runs it still holds get their lease back.
  */
 export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Promise<void> } {
   const { runs, logger } = deps;
@@ -30,7 +34,18 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
     running = true;
     try {
       const now = new Date();
-      const stale = await deps.active.find({ leaseUntil: { $lt: now } }).limit(500).lean();
+      const lapsed = await deps.active.find({ leaseUntil: { $lt: now } }).limit(500).lean();
+      const byScheduler = new Map<string, typeof lapsed>();
+      for (const entry of lapsed) byScheduler.set(entry.scheduler, [...(byScheduler.get(entry.scheduler) ?? []), entry]);
+      const stale: typeof lapsed = [];
+      for (const [scheduler, entries] of byScheduler) {
+        const held = await deps.heldBy(scheduler, entries.map((entry) => entry._id));
+        if (held.size > 0) {
+          await deps.active.updateMany({ _id: { $in: [...held] } }, { $set: { leaseUntil: new Date(Date.now() + deps.leaseMs) } });
+          logger.info({ scheduler, runs: held.size }, 'runs whose lease lapsed are still running: lease renewed');
+        }
+        stale.push(...entries.filter((entry) => !held.has(entry._id)));
+      }
       for (const entry of stale) {
         if (!(await finishRun(runs, deps.active, entry._id, { runState: 'failed', cause: 'scheduler stopped', endTime: now }))) continue;
         const run = await runs.findById(entry._id).lean();
