@@ -109,6 +109,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error('deadline reached')), Math.max(0, deadline.getTime() - Date.now()));
     const runLogger = logger.child({ runId: request.runId, jobId: request.jobId, handler: name, attempt: request.attempt });
+    const stopBeats = startBeats(request, instanceId);
     const answer = (async (): Promise<ExecReply> => {
       try {
         const output = await handler({
@@ -129,6 +130,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         return { status: 'failed', error: message.slice(0, 4096) };
       } finally {
         clearTimeout(timer);
+        stopBeats();
       }
     })();
     const entry: { answer: Promise<ExecReply>; finishedAt?: number } = { answer };
@@ -140,6 +142,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
     inFlight.set(work, controller);
     await work;
     inFlight.delete(work);
+  }
+
+  /** Says "still running" on the request's beat subject now and every `everyMs` until stopped. */
+  function startBeats(request: z.output<typeof ExecRequestSchema>, instanceId: string): () => void {
+    const { beat } = request;
+    if (beat === undefined || nc === undefined) return () => undefined;
+    const connection = nc;
+    const body = JSON.stringify({ runId: request.runId, attempt: request.attempt, executor: instanceId });
+    const send = () => {
+      if (!connection.isClosed()) connection.publish(beat.subject, body);
+    };
+    send();
+    const timer = setInterval(send, beat.everyMs);
+    return () => clearInterval(timer);
   }
 
   function reply(msg: ServiceMsg, answer: ExecReply, instanceId?: string): void {

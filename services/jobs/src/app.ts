@@ -32,7 +32,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
   const active = activeRunModel(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
   const cache = createJobCache(jobs, nc, 5000);
-  const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS });
+  const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS, beatMs: config.EXECUTOR_BEAT_MS });
   // The schedule (Agenda's jobs and the fire claims) lives in a database of its own: on
   // FerretDB's SQLite backend each database is a file with its own write lock, so fires
   // and run records do not queue behind each other.

@@ -22,6 +22,8 @@ export const jobsConfigSchema = z.object({
   RUN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   RUN_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(7),
   /** First retry delay; each further retry waits twice as long (capped at 5 minutes). */
+  /** Executors beat this often during a run; five missed beats in a row fail the run. */
+  EXECUTOR_BEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
   DEFAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Agenda's collections go to `<database><suffix>` on the same server. */

@@ -84,6 +84,11 @@ export function runsHeldSubject(instanceId: string): string {
   return `${RUNS_HELD_SUBJECT_PREFIX}${instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/** Beats of the runs a jobs replica dispatched come to `jobs.beat.<instanceId>`. */
+export function execBeatSubject(instanceId: string): string {
+  return `jobs.beat.${instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 /** Executors serve `jobs.exec.<handlerName>`, one queue group per handler. */
 export const EXEC_SUBJECT_PREFIX = 'jobs.exec.';
 export function execSubject(handlerName: string): string {

@@ -147,6 +147,19 @@ export const ExecRequestSchema = z.object({
   scheduledTime: z.iso.datetime(),
   attempt: z.number().int().min(1),
   deadline: z.iso.datetime(),
+  /**
+   * Where the executor says "still running this" (ExecBeatSchema) as soon as it takes the
+   * run and then every `everyMs`: a run whose beats stop lost its executor. Optional, so
+   * executors that do not beat still serve; their runs end at the deadline.
+   */
+  beat: z.object({ subject: z.string().min(1).max(256), everyMs: z.number().int().min(100).max(60_000) }).optional(),
+});
+
+/** A beat of a running run, published to the request's `beat.subject`. */
+export const ExecBeatSchema = z.object({
+  runId: z.string(),
+  attempt: z.number().int().min(1),
+  executor: z.string().max(128),
 });
 
 /** The executor's answer. `output` is any JSON value; `error` says why it failed. */

@@ -1,7 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 
+import { watchServerMonitors } from './monitor.watchdog.js';
+
 export type { Connection } from 'mongoose';
+
+const CONNECT_TIMEOUT_MS = 5000;
+const HEARTBEAT_MS = 2000;
 
 /**
  * Opens a dedicated mongoose connection (not the global one), so a service and its
@@ -11,6 +16,11 @@ export async function connectMongo(options: { url: string; logger: Logger; dbNam
   const connection = mongoose.createConnection(options.url, {
     ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 20_000,
+    // A database on its way down may still take a connection and never answer it: the
+    // driver's monitor must give up on such a check within seconds (the default waits
+    // 30 s), and look again soon, so that a restarted database is used again at once.
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    heartbeatFrequencyMS: HEARTBEAT_MS,
     // FerretDB v1 and MongoDB both accept these; retryable writes need a replica set.
     retryWrites: false,
     autoIndex: true,
@@ -18,6 +28,8 @@ export async function connectMongo(options: { url: string; logger: Logger; dbNam
   connection.on('disconnected', () => options.logger.warn('MongoDB disconnected'));
   connection.on('reconnected', () => options.logger.info('MongoDB reconnected'));
   await connection.asPromise();
+  const unwatch = watchServerMonitors(connection.getClient(), { stuckAfterMs: CONNECT_TIMEOUT_MS + 2000, logger: options.logger });
+  connection.once('close', unwatch);
   options.logger.info({ db: connection.name }, 'MongoDB connected');
   return connection;
 }
@@ -33,10 +45,28 @@ export async function closeMongo(connection: Connection): Promise<void> {
 /** Driver errors that mean the database cannot be reached now, not that the request was wrong. */
 const UNREACHABLE = /^Mongo(Network|NetworkTimeout|ServerSelection|PoolCleared|TopologyClosed|NotConnected)Error$/;
 
+/** Socket errors the driver passes on as they are when the server goes away mid-write. */
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ENOTCONN', 'ERR_SOCKET_CLOSED']);
+
+/** MongoDB's codes for an operation cut off by a shutdown (InterruptedAtShutdown, ShutdownInProgress). */
+const SHUTDOWN_CODES = new Set([11600, 91]);
+
+/**
+ * FerretDB v1 cuts off running queries when it stops with InternalError (code 1) and a
+ * message ending in "context canceled".
+ */
+function isFerretDbShutdown(error: Error & { code?: unknown }): boolean {
+  return error.name === 'MongoServerError' && error.code === 1 && /context canceled/.test(error.message);
+}
+
 /** True when `error` (or one of its causes) says the database is out of reach. */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     if (UNREACHABLE.test(current.name)) return true;
+    if (current.name === 'MongoServerError' && SHUTDOWN_CODES.has((current as { code?: unknown }).code as number)) return true;
+    if (isFerretDbShutdown(current)) return true;
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && SOCKET_GONE.has(code)) return true;
   }
   return false;
 }

@@ -135,11 +135,9 @@ export function createServiceHost(nc: NatsConnection, options: ServiceHostOption
           : isStoreUnavailable(error)
             ? new AppError('SERVICE_UNAVAILABLE', 'The database is not reachable right now; retry shortly.', { cause: error })
             : new AppError('INTERNAL', undefined, { cause: error });
-      if (appError.key === 'SERVICE_UNAVAILABLE' && !(error instanceof AppError)) ctx.logger.warn({ err: error, subject: endpoint.subject }, 'database unreachable');
       outcome = appError.entry.httpStatus >= 500 ? 'server_error' : 'client_error';
-      if (!(error instanceof AppError) || appError.key === 'INTERNAL') {
-        ctx.logger.error({ err: error, subject: endpoint.subject }, 'endpoint failed');
-      }
+      if (appError.key === 'INTERNAL') ctx.logger.error({ err: error, subject: endpoint.subject }, 'endpoint failed');
+      else if (!(error instanceof AppError)) ctx.logger.warn({ err: error, subject: endpoint.subject }, 'database unreachable');
       respondError(msg, appError);
     } finally {
       metrics?.observe(endpoint.subject, outcome, Number(process.hrtime.bigint() - started) / 1e9);

@@ -2,6 +2,7 @@ import { ExecReplySchema, execSubject, type ExecRequestSchema } from '@jobwire/c
 import { nextReconnect } from '@jobwire/service-kit';
 import { errors, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
+import type { LostExecutor } from './beat.watch.js';
 
 export type ExecOutcome =
   | { state: 'succeeded'; output: string | null; executor: string | null }
@@ -22,7 +23,14 @@ const RESEND_GAP_MS = 200;
  * and attempt, which executors take once) is sent again, and the first answer to any
  * copy counts.
  */
-export async function requestExecution(nc: NatsConnection, handlerName: string, request: z.input<typeof ExecRequestSchema>, timeoutMs: number): Promise<ExecOutcome> {
+export async function requestExecution(
+  nc: NatsConnection,
+  handlerName: string,
+  request: z.input<typeof ExecRequestSchema>,
+  timeoutMs: number,
+  /** Resolves when the executor that took the run is gone (its beats stopped). */
+  lost: Promise<LostExecutor> = new Promise<never>(() => undefined),
+): Promise<ExecOutcome> {
   const until = Date.now() + Math.max(1, timeoutMs);
   const payload = JSON.stringify(request);
   const copies: Promise<Msg>[] = [];
@@ -46,8 +54,10 @@ export async function requestExecution(nc: NatsConnection, handlerName: string, 
           (error: unknown) => ({ error }),
         ),
         reconnect.reconnected.then(() => ({ reconnected: true as const })),
+        lost.then((gone) => ({ gone })),
       ]);
       reconnect.cancel();
+      if ('gone' in outcome) return { state: 'failed', cause: outcome.gone.cause, executor: outcome.gone.executor };
       if ('msg' in outcome) {
         reply = outcome.msg;
         break;

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { JobDocument } from '../jobs/job.model.js';
 import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
 import { finishRun } from '../runs/run.finish.js';
+import { createBeatWatch } from './beat.watch.js';
 import { requestExecution, type ExecOutcome } from './executor.client.js';
 
 export interface Fire {
@@ -26,6 +27,8 @@ export interface DispatcherDeps {
   instanceId: string;
   leaseMs: number;
   retryBackoffMs: number;
+  /** How often executors say they are still running a run (EXECUTOR_BEAT_MS). */
+  beatMs: number;
 }
 
 export interface RunDispatcher {
@@ -83,6 +86,9 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
     if (count <= 0) runningHere.delete(jobId);
     else runningHere.set(jobId, count);
   };
+  /** Runs whose records are being written: held, though not yet running. */
+  const opening = new Set<string>();
+  const beats = createBeatWatch(deps.nc, deps.instanceId, deps.beatMs, logger);
   const backoffTimers = new Set<{ resolve: () => void; timer: NodeJS.Timeout }>();
   let stopping = false;
   const renewal = setInterval(() => void renewLeases(), Math.max(500, Math.floor(deps.leaseMs / 3)));
@@ -141,12 +147,15 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
   async function open(job: JobDocument, fire: Fire, number: number): Promise<RunDocument> {
     const now = new Date();
     const run = baseRun(job, fire, number, now);
+    // Held from here: its lease entry may be written (and lapse while the record waits
+    // out a database restart) before the run goes on.
+    opening.add(run._id);
     // Both at once: a crash between them leaves an entry without a record (the sweeper
     // drops it) or a record without an entry (the sweeper fails it), never a lost run.
     await Promise.all([
       insertOnce(() => activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) }), () => stopping),
       insertOnce(() => runs.create(run), () => stopping),
-    ]);
+    ]).finally(() => opening.delete(run._id));
     publish('jobs.run.started', run);
     return run;
   }
@@ -156,12 +165,22 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
     const finished = (async () => {
       const started = run.startTime ?? new Date();
       const timeoutMs = job.timeoutSeconds * 1000;
+      const watch = beats.watch(run._id, run.attempt);
       const outcome: ExecOutcome = await requestExecution(
         deps.nc,
         job.handlerName,
-        { runId: run._id, jobId: job._id, params: job.params, scheduledTime: fire.scheduledTime.toISOString(), attempt: run.attempt, deadline: new Date(started.getTime() + timeoutMs).toISOString() },
+        {
+          runId: run._id,
+          jobId: job._id,
+          params: job.params,
+          scheduledTime: fire.scheduledTime.toISOString(),
+          attempt: run.attempt,
+          deadline: new Date(started.getTime() + timeoutMs).toISOString(),
+          beat: beats.beat,
+        },
         timeoutMs,
-      );
+        watch.lost,
+      ).finally(() => watch.done());
       const ended = new Date();
       // An executor that stops its handler at the deadline may answer just before the
       // request times out: a failure at the deadline is a timeout all the same.
@@ -242,7 +261,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       logger.info({ jobId: job._id, cause }, 'fire skipped');
     },
     inFlight: () => active.size,
-    held: (runIds) => runIds.filter((id) => active.has(id)),
+    held: (runIds) => runIds.filter((id) => active.has(id) || opening.has(id)),
     async stop(graceMs) {
       stopping = true;
       for (const entry of backoffTimers) {
@@ -253,6 +272,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
       await Promise.race([Promise.allSettled([...active.values()]), deadline]);
       clearInterval(renewal);
+      beats.close();
       const left = [...active.keys()];
       if (left.length > 0) {
         const now = new Date();
