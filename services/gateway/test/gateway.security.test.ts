@@ -189,6 +189,10 @@ describe('gateway: hostile input', () => {
     expect(answer.status).toBe(431);
     expect(answer.type).toContain('application/json');
     expect(JSON.parse(answer.body)).toMatchObject({ code: 400, success: false, msg: expect.stringMatching(/headers are too large/) });
+    // An IBPS path gets the IBPS envelope.
+    const ibps = await raw('/ibps/oauth2/v3/user/context', { 'x-padding': 'a'.repeat(20_000) });
+    expect(ibps.status).toBe(431);
+    expect(JSON.parse(ibps.body)).toMatchObject({ state: 400, request: '/ibps/oauth2/v3/user/context', data: null, message: expect.stringMatching(/headers are too large/) });
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   });
 });

@@ -20,6 +20,19 @@ export function ibpsEnvelopeSchema<T extends z.ZodType>(data: T) {
   });
 }
 
+/** An Open-Job error answer: any code but 200, no data. */
+export const openJobFailureSchema = z.object({ code: z.number().int(), msg: z.string(), data: z.null(), success: z.literal(false) });
+
+/** An IBPS error answer: a state other than 200, no data. */
+export const ibpsFailureSchema = z.object({
+  state: z.number().int(),
+  request: z.string().nullable(),
+  message: z.string(),
+  cause: z.string(),
+  variables: z.record(z.string(), z.unknown()),
+  data: z.null(),
+});
+
 /** Admin API (`/api/*`): the Open-Job envelope, with the HTTP status mirroring errors. */
 export const adminEnvelopeSchema = openJobEnvelopeSchema;
 

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ibpsEnvelopeSchema, openJobEnvelopeSchema } from '../http/envelopes.js';
+import { ibpsEnvelopeSchema, ibpsFailureSchema, openJobEnvelopeSchema, openJobFailureSchema } from '../http/envelopes.js';
 import type { RouteDef } from '../http/route.js';
 import { routes as allRoutes } from '../routes/index.js';
 
@@ -15,9 +15,48 @@ const FAMILY_NOTE: Record<RouteDef['family'], string> = {
   admin: 'The HTTP status follows the error class.',
 };
 
+function failureFor(route: RouteDef): z.ZodType {
+  return route.family === 'ibps' ? ibpsFailureSchema : openJobFailureSchema;
+}
+
+/** What a 200 carries: the success envelope, or for Open-Job and IBPS also an error envelope. */
 function envelopeFor(route: RouteDef): z.ZodType {
-  const data = route.reply === 'png' ? z.union([z.literal(true), z.null()]) : (route.data ?? route.endpoint.response);
-  return route.family === 'ibps' ? ibpsEnvelopeSchema(data) : openJobEnvelopeSchema(data);
+  const data = route.reply === 'png' ? z.literal(true) : (route.data ?? route.endpoint.response);
+  const success =
+    route.family === 'ibps'
+      ? ibpsEnvelopeSchema(data).extend({ state: z.literal(200) })
+      : openJobEnvelopeSchema(data).extend({ code: z.literal(200), success: z.literal(true) });
+  return route.family === 'admin' ? success : z.union([success, failureFor(route)]);
+}
+
+/**
+ * Error answers with an HTTP status of their own: every family for what the gateway
+ * refuses before a route runs (a body that is not JSON, too large, headers too large),
+ * the admin family (and the others with HTTP_STATUS_MODE=mirror) for every error.
+ */
+function errorResponses(route: RouteDef): Record<string, { description: string; content: Record<string, { schema: z.ZodType }>; headers?: Record<string, unknown> }> {
+  const content = { 'application/json': { schema: failureFor(route) } };
+  const statuses: Record<number, string> = {
+    400: 'Invalid request: the message names the field and the reason',
+    401: 'No valid token, or wrong credentials',
+    403: 'Not allowed for this user',
+    404: 'No such thing',
+    413: 'Body too large',
+    431: 'Headers too large',
+    503: 'A service or the database is not reachable right now',
+    504: 'A service did not answer in time',
+  };
+  if (route.rateLimit !== undefined) statuses[429] = 'Too many calls from this client or for this account; retry after Retry-After seconds';
+  const answers: ReturnType<typeof errorResponses> = {};
+  for (const [status, description] of Object.entries(statuses)) {
+    answers[status] = {
+      description,
+      content,
+      ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } } } } : {}),
+    };
+  }
+  answers.default = { description: 'Any other error, in the same envelope', content };
+  return answers;
 }
 
 function register(registry: OpenAPIRegistry, route: RouteDef, path: string, bearer: { name: string }): void {
@@ -40,6 +79,7 @@ function register(registry: OpenAPIRegistry, route: RouteDef, path: string, bear
     },
     responses: {
       200: { description: route.reply === 'png' ? 'PNG image, or the envelope (data true for an SMS code, or an error)' : 'The envelope', content },
+      ...errorResponses(route),
     },
   });
 }

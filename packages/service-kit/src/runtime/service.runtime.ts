@@ -1,3 +1,4 @@
+import { diagEndpoints } from '@jobwire/contracts';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -54,6 +55,8 @@ export async function createServiceRuntime(options: { name: string; version: str
     events,
     async startProbes(extraChecks = {}) {
       await events.ensureStream();
+      // Every service answers the gateway's diagnostic echo (any one of them, as a queue group).
+      await host.endpoint(diagEndpoints.echo, (request) => Promise.resolve({ message: request.message ?? '', at: new Date().toISOString() }));
       const checks: Record<string, HealthCheck> = { nats: () => isNatsUp(nc), ...extraChecks };
       if (mongo !== undefined) checks.mongo = () => isMongoUp(mongo);
       probes = await startHealthServer({
