@@ -13,6 +13,7 @@ import { extractToken } from '../auth/token.extractor.js';
 import type { RevocationCache } from '../auth/revocation.cache.js';
 import type { TokenVerifier } from '../auth/token.verifier.js';
 import { locals, type Responder } from './envelope.responder.js';
+import { formCoercer } from './form.coercion.js';
 import type { RateLimiter } from './rate.limiter.js';
 
 /** Turns an endpoint's result into the `data` the client sees, for routes that differ. */
@@ -80,12 +81,26 @@ function authenticate(route: RouteDef, req: Request, deps: RouteBindingDeps): To
   }
 }
 
+const formCoercers = new WeakMap<NonNullable<RouteDef['body']>, (form: Record<string, unknown>) => Record<string, unknown>>();
+
+/** The body as the schema takes it: a form's text fields read as their types. */
+function bodyOf(schema: NonNullable<RouteDef['body']>, req: Request): unknown {
+  const raw: unknown = req.body === undefined ? {} : req.body;
+  if (req.is('application/x-www-form-urlencoded') !== 'application/x-www-form-urlencoded' || typeof raw !== 'object' || raw === null) return raw;
+  let coerce = formCoercers.get(schema);
+  if (coerce === undefined) {
+    coerce = formCoercer(schema);
+    formCoercers.set(schema, coerce);
+  }
+  return coerce(raw as Record<string, unknown>);
+}
+
 /** Params over body over query: the path names the resource, the body carries the change. */
 function readInput(route: RouteDef, req: Request): Record<string, unknown> {
   const query: Record<string, unknown> = route.query === undefined ? {} : parseOrThrow(route.query, req.query, 'query');
   let body: Record<string, unknown> = {};
   if (route.body !== undefined) {
-    const raw: unknown = req.body === undefined ? {} : req.body;
+    const raw: unknown = bodyOf(route.body, req);
     const parsed: unknown = parseOrThrow(route.body, raw, 'body');
     body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
   }
