@@ -33,8 +33,8 @@ function coerceText(text: string, shape: FieldShape): unknown {
 
 function coerceValue(value: unknown, shape: FieldShape): unknown {
   if (shape.kinds.has('array') && !shape.kinds.has('string')) {
-    const list = Array.isArray(value) ? value : [value];
-    return list.map((item) => (typeof item === 'string' && shape.items !== undefined ? coerceText(item, shape.items) : item));
+    const list: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
+    return list.map((item: unknown) => (typeof item === 'string' && shape.items !== undefined ? coerceText(item, shape.items) : item));
   }
   return typeof value === 'string' ? coerceText(value, shape) : value;
 }
