@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 const TEST_FILES = ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'tests/**/*.test.ts'];
-const SERIAL_FILES = ['tests/jobs/jobs-replicas.e2e.test.ts', 'tests/faults/nats-restart.test.ts', 'tests/faults/ferretdb-restart.test.ts', 'tests/faults/jobs-kill.test.ts', 'tests/deploy/image.e2e.test.ts', 'tests/ferretdb/id-lookups.test.ts'];
+const SERIAL_FILES = ['tests/jobs/jobs-replicas.e2e.test.ts', 'tests/faults/nats-restart.test.ts', 'tests/faults/ferretdb-restart.test.ts', 'tests/faults/jobs-kill.test.ts', 'tests/fuzz/schemathesis.test.ts', 'tests/deploy/image.e2e.test.ts', 'tests/ferretdb/id-lookups.test.ts'];
 const NEVER = ['**/node_modules/**', '.tools/**', '.data/**', '**/dist/**'];
 
 export default defineConfig({

@@ -27,3 +27,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 sh scripts/ensure-servers.sh
+sh scripts/ensure-fuzzer.sh

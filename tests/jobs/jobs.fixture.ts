@@ -35,6 +35,8 @@ export interface Replica {
   name: string;
   process: ManagedProcess;
   healthPort: number;
+  /** Every line the process wrote, when the stack was started with a log folder. */
+  logFile?: string;
 }
 
 export interface JobsStack {
@@ -48,6 +50,10 @@ export interface JobsStack {
   db: Connection;
   /** Agenda's collections (agendaJobs, agendaClaims) are in a database of their own. */
   scheduleDb: Connection;
+  /** The users service's database (startPlatformService('users')). */
+  usersDb: Connection;
+  /** The secret the stack's tokens are signed with. */
+  jwtSecret: string;
   replicas: Replica[];
   executors: Replica[];
   startJobsReplica(env?: Record<string, string>): Promise<Replica>;
@@ -75,11 +81,13 @@ function serviceMain(name: string): string {
 }
 
 /** Starts a service as its own process; `portVariable` names the setting its probes listen on (the gateway's is PORT). */
-async function startService(name: string, env: Record<string, string>, portVariable = 'HEALTH_PORT'): Promise<Replica> {
+async function startService(name: string, env: Record<string, string>, portVariable = 'HEALTH_PORT', logDir?: string): Promise<Replica> {
   const healthPort = await freePort();
   const instance = `${name}-${randomUUID().slice(0, 8)}`;
+  const logFile = logDir === undefined ? undefined : join(logDir, `${instance}.log`);
   const child = startProcess({
     name: instance,
+    ...(logFile === undefined ? {} : { logFile }),
     command: process.execPath,
     args: ['--conditions=@jobwire/source', '--import', 'tsx', serviceMain(name)],
     env: { LOG_LEVEL: echoChildren ? 'info' : 'warn', [portVariable]: String(healthPort), HEALTH_HOST: '127.0.0.1', HOST: '127.0.0.1', INSTANCE_ID: instance, ...env },
@@ -92,7 +100,7 @@ async function startService(name: string, env: Record<string, string>, portVaria
     await child.stop(1000);
     throw new Error(`${instance} did not become ready: ${error instanceof Error ? error.message : String(error)}\n${child.tail()}`);
   }
-  return { name: instance, process: child, healthPort };
+  return { name: instance, process: child, healthPort, ...(logFile === undefined ? {} : { logFile }) };
 }
 
 export interface JobsStackOptions {
@@ -101,6 +109,8 @@ export interface JobsStackOptions {
   jobsEnv?: Record<string, string>;
   /** A database server of the test's own (a URL without a database name); the harness's by default. */
   mongoServerUrl?: string;
+  /** A folder for every process's output, one file each (Replica.logFile). */
+  logDir?: string;
 }
 
 export async function startJobsStack(options: JobsStackOptions = {}): Promise<JobsStack> {
@@ -130,20 +140,22 @@ export async function startJobsStack(options: JobsStackOptions = {}): Promise<Jo
     runs: runModel(db),
     db,
     scheduleDb,
+    usersDb: db.useDb(`${dbName}_users`),
+    jwtSecret: secret,
     replicas,
     executors,
     async startJobsReplica(env = {}) {
-      const replica = await startService('jobs', { ...jobsEnv, ...env });
+      const replica = await startService('jobs', { ...jobsEnv, ...env }, 'HEALTH_PORT', options.logDir);
       replicas.push(replica);
       return replica;
     },
     async startExecutor(env = {}) {
-      const executor = await startService('executor', { ...baseEnv, ...env });
+      const executor = await startService('executor', { ...baseEnv, ...env }, 'HEALTH_PORT', options.logDir);
       executors.push(executor);
       return executor;
     },
     async startGatewayProcess(env = {}) {
-      return startService('gateway', { ...baseEnv, JWT_SECRET: secret, ...env }, 'PORT');
+      return startService('gateway', { ...baseEnv, JWT_SECRET: secret, ...env }, 'PORT', options.logDir);
     },
     async startPlatformService(name, env = {}) {
       const own: Record<string, Record<string, string>> = {
@@ -151,7 +163,7 @@ export async function startJobsStack(options: JobsStackOptions = {}): Promise<Jo
         users: { MONGO_URL: usersUrl, ADMIN_PASSWORD: 'admin-secret-1', BCRYPT_COST: '4' },
         gateway: { JWT_SECRET: secret, ...RATE_LIMITS_OFF },
       };
-      return startService(name, { ...baseEnv, ...own[name], ...env }, name === 'gateway' ? 'PORT' : 'HEALTH_PORT');
+      return startService(name, { ...baseEnv, ...own[name], ...env }, name === 'gateway' ? 'PORT' : 'HEALTH_PORT', options.logDir);
     },
     async invalidateJobCache() {
       const nc = await connect({ servers: nats.url });
