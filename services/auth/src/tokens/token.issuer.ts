@@ -48,6 +48,9 @@ export interface TokenIssuer {
 }
 
 /** Refresh tokens are stored by their hash, so the bucket never holds a usable token. */
+/** What a NATS KV key may hold; anything else makes a lookup throw. */
+const KV_KEY = /^[-/_=.a-zA-Z0-9]+$/;
+
 export function refreshKey(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex');
 }
@@ -131,7 +134,12 @@ export function createTokenIssuer(options: {
       }
       const claims = TokenClaimsSchema.safeParse(payload);
       if (!claims.success) return undefined;
-      const [revoked, userWide] = await Promise.all([options.revokedKv.get(claims.data.jti), options.revokedKv.get(userRevocationKey(claims.data.sub))]);
+      // A client token's subject (`c:<client>`) is no user and no valid key: it has no user-wide mark.
+      const userKey = userRevocationKey(claims.data.sub);
+      const [revoked, userWide] = await Promise.all([
+        KV_KEY.test(claims.data.jti) ? options.revokedKv.get(claims.data.jti) : null,
+        KV_KEY.test(userKey) ? options.revokedKv.get(userKey) : null,
+      ]);
       if (revoked !== null && revoked.operation === 'PUT' && RevokedTokenSchema.safeParse(revoked.json()).success) return undefined;
       if (userWide !== null && userWide.operation === 'PUT') {
         const parsed = UserRevocationSchema.safeParse(userWide.json());

@@ -1,5 +1,5 @@
 import { AppError, type JobCreateBodySchema, type JobDeleteRequestSchema, type JobUpdateBodySchema } from '@jobwire/contracts';
-import type { EventPublisher, IdGenerator } from '@jobwire/service-kit';
+import { retryWhileStoreUnavailable, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
 import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
@@ -30,6 +30,9 @@ async function findJob(deps: JobCommandDeps, id: string): Promise<JobDocument> {
 function nextFireFromNow(job: Pick<JobDocument, 'cronExpression' | 'timezone'>): Date | null {
   return scheduleOf(job.cronExpression, job.timezone).next(new Date());
 }
+
+/** How long the second write of a start waits out an unreachable database. */
+const STORE_RETRY_MS = 20_000;
 
 /** New jobs start stopped, as in Open-Job; `jobs.start` schedules them. */
 export async function createJob(deps: JobCommandDeps, body: CreateBody, userId: string | undefined): Promise<{ id: string }> {
@@ -108,12 +111,15 @@ export async function startJob(deps: JobCommandDeps, id: string, userId: string 
       details: [{ path: 'cronExpression', message: 'has no fire time after now' }],
     });
   }
+  // The status first, so the first fire (which may be due at once) finds the job started.
+  // A database that goes away before the schedule is written is waited out, so a started
+  // job is not left without its schedule; if it stays away, the status goes back.
   await deps.jobs.updateOne({ _id: id }, { $set: { status: 1, updateTime: new Date(), updateUser: userId ?? null } });
   deps.cache.invalidate([id]);
   try {
-    await deps.schedules.set(id, next);
+    await retryWhileStoreUnavailable(() => deps.schedules.set(id, next), STORE_RETRY_MS);
   } catch (error) {
-    await deps.jobs.updateOne({ _id: id }, { $set: { status: job.status } });
+    await retryWhileStoreUnavailable(() => deps.jobs.updateOne({ _id: id }, { $set: { status: job.status } }), STORE_RETRY_MS);
     deps.cache.invalidate([id]);
     throw error;
   }
@@ -121,6 +127,7 @@ export async function startJob(deps: JobCommandDeps, id: string, userId: string 
   return true;
 }
 
+/** The status first: a stopped job's leftover schedule fires nothing (the fire handler removes it). */
 export async function stopJob(deps: JobCommandDeps, id: string, userId: string | undefined): Promise<true> {
   const job = await findJob(deps, id);
   await deps.jobs.updateOne({ _id: id }, { $set: { status: 0, updateTime: new Date(), updateUser: userId ?? null } });
