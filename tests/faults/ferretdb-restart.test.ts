@@ -11,33 +11,26 @@
 import { FIRE_JOB } from '../../services/jobs/src/schedule/schedule.store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startIsolatedFerretDb, type IsolatedServer } from '../harness/index.js';
-import { createJob, startJobsStack, type Envelope, type JobsStack, type Replica } from '../jobs/jobs.fixture.js';
+import { createJob, type Envelope, type JobsStack } from '../jobs/jobs.fixture.js';
 import { sleep, startLoad, tally } from './load.js';
+import { allReady, startPlatform, type Platform } from './platform.js';
 
 const JOBS = 3;
 const REQUEST_TIMEOUT_MS = 2000;
 const DOWN_MS = 3000;
 
 let ferretdb: IsolatedServer;
+let platform: Platform;
 let stack: JobsStack;
-let gateway: Replica;
-const platform: Replica[] = [];
 
 beforeAll(async () => {
   ferretdb = await startIsolatedFerretDb();
-  stack = await startJobsStack({
-    replicas: 2,
-    executors: 1,
-    mongoServerUrl: ferretdb.url,
-    jobsEnv: { SCHEDULER_POLL_MS: '2000', SCHEDULER_LOCK_LIFETIME_MS: '5000', RUN_LEASE_MS: '3000', MISFIRE_THRESHOLD_MS: '20000' },
-  });
-  platform.push(await stack.startPlatformService('auth'), await stack.startPlatformService('users'));
-  gateway = await stack.startPlatformService('gateway', { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+  platform = await startPlatform({ replicas: 2, executors: 1, mongoServerUrl: ferretdb.url, gatewayEnv: { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+  stack = platform.stack;
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.allSettled([gateway, ...platform].filter(Boolean).map((replica) => replica.process.stop(10_000)));
-  await stack?.stop();
+  await platform?.stop();
   await ferretdb?.stop();
 });
 
@@ -53,7 +46,7 @@ describe('FerretDB restarted under load', () => {
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i += 1) ids.push(await createJob(stack, { jobName: `db restart ${i}`, handlerName: 'echo', cronExpression: '* * * * * ?', allowOverlap: true }));
     for (const id of ids) expect((await stack.api('PUT', '/openJob/start', { id })).body.code).toBe(200);
-    const gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
+    const { gatewayUrl } = platform;
     const load = startLoad(gatewayUrl, stack.token, ['/openJob/page?current=1&size=10', '/openJobLog/page?current=1&size=10', '/openJobUser/currentUser', '/openJob/nextTriggerTime?cronExpress=0/5%20*%20*%20*%20*%20?&count=3']);
 
     // A writer that creates a job, starts it and stops it, over and over.
@@ -87,11 +80,9 @@ describe('FerretDB restarted under load', () => {
     const upAt = Date.now();
     // Back when every process says it is ready again (each follows its database
     // connection) and a listing answers.
-    const processes = [...stack.replicas, ...stack.executors, ...platform, gateway];
     const backAt = await eventually(
       async () => {
-        const states = await Promise.all(processes.map(async (replica) => (await fetch(`http://127.0.0.1:${replica.healthPort}/readyz`).catch(() => undefined))?.status));
-        if (!states.every((status) => status === 200)) return undefined;
+        if (!(await allReady(platform.processes()))) return undefined;
         const page = await fetch(`${gatewayUrl}/openJob/page?current=1&size=1`, { headers: { authorization: `Bearer ${stack.token}` } }).then((response) => response.json() as Promise<Envelope>);
         return page.code === 200 ? Date.now() : undefined;
       },

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
 import { createJob, startJobsStack, type JobsStack } from '../jobs/jobs.fixture.js';
 import { sleep } from './load.js';
+import { FAULT_JOBS_ENV } from './platform.js';
 
 const JOBS = 6;
 let stack: JobsStack;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   stack = await startJobsStack({
     replicas: 2,
     executors: 2,
-    jobsEnv: { SCHEDULER_POLL_MS: '2000', SCHEDULER_LOCK_LIFETIME_MS: '5000', RUN_LEASE_MS: '3000', MISFIRE_THRESHOLD_MS: '20000', EXECUTOR_BEAT_MS: '500' },
+    jobsEnv: { ...FAULT_JOBS_ENV, EXECUTOR_BEAT_MS: '500' },
   });
 }, 120_000);
 

@@ -13,29 +13,23 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
-import { createJob, startJobsStack, type JobsStack, type Replica } from '../jobs/jobs.fixture.js';
+import { createJob, type JobsStack } from '../jobs/jobs.fixture.js';
 import { sleep, startLoad, tally } from './load.js';
+import { allReady, startPlatform, type Platform } from './platform.js';
 
 const JOBS = 5;
 const REQUEST_TIMEOUT_MS = 2000;
 
+let platform: Platform;
 let stack: JobsStack;
-let gateway: Replica;
-const platform: Replica[] = [];
 
 beforeAll(async () => {
-  stack = await startJobsStack({
-    replicas: 2,
-    executors: 2,
-    jobsEnv: { SCHEDULER_POLL_MS: '2000', SCHEDULER_LOCK_LIFETIME_MS: '5000', RUN_LEASE_MS: '3000', MISFIRE_THRESHOLD_MS: '20000' },
-  });
-  platform.push(await stack.startPlatformService('auth'), await stack.startPlatformService('users'));
-  gateway = await stack.startPlatformService('gateway', { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+  platform = await startPlatform({ replicas: 2, executors: 2, gatewayEnv: { NATS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+  stack = platform.stack;
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.allSettled([gateway, ...platform].filter(Boolean).map((replica) => replica.process.stop(10_000)));
-  await stack?.stop();
+  await platform?.stop();
 });
 
 describe('nats-server restarted under load', () => {
@@ -47,8 +41,7 @@ describe('nats-server restarted under load', () => {
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i += 1) ids.push(await createJob(stack, { jobName: `restart ${i}`, handlerName: 'echo', cronExpression: '* * * * * ?', allowOverlap: true }));
     for (const id of ids) expect((await stack.api('PUT', '/openJob/start', { id })).body.code).toBe(200);
-    const gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
-    const load = startLoad(gatewayUrl, stack.token, ['/openJob/page?current=1&size=10', '/openJobLog/page?current=1&size=10', '/openJobUser/currentUser', '/openJob/nextTriggerTime?cronExpress=0/5%20*%20*%20*%20*%20?&count=3']);
+    const load = startLoad(platform.gatewayUrl, stack.token, ['/openJob/page?current=1&size=10', '/openJobLog/page?current=1&size=10', '/openJobUser/currentUser', '/openJob/nextTriggerTime?cronExpress=0/5%20*%20*%20*%20*%20?&count=3']);
     const from = Date.now() + 1500;
     await sleep(4000);
 
@@ -58,15 +51,7 @@ describe('nats-server restarted under load', () => {
     const restartAt = Date.now();
     await stack.nats.restart(1000);
     const upAt = Date.now();
-    const processes = [...stack.replicas, ...stack.executors, ...platform, gateway];
-    await eventually(
-      async () => {
-        const states = await Promise.all(processes.map(async (replica) => (await fetch(`http://127.0.0.1:${replica.healthPort}/readyz`).catch(() => undefined))?.status));
-        return states.every((status) => status === 200) ? true : undefined;
-      },
-      20_000,
-      'every process to be ready again',
-    );
+    await eventually(async () => ((await allReady(platform.processes())) ? true : undefined), 20_000, 'every process to be ready again');
     const readyAt = Date.now();
     await sleep(6000);
     const samples = await load.stop();
