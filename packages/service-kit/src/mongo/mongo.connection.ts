@@ -87,3 +87,14 @@ export async function retryWhileStoreUnavailable<T>(write: () => Promise<T>, for
     }
   }
 }
+
+/**
+ * A write refused by a unique index. MongoDB (and FerretDB for inserts) answer E11000;
+ * FerretDB v1 answers an update that would break a unique index with InternalError
+ * (code 1) and SQLite's "UNIQUE constraint failed: index '<index>'".
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 11000) return true;
+  return code === 1 && typeof message === 'string' && message.includes('UNIQUE constraint failed');
+}

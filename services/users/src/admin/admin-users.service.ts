@@ -1,5 +1,5 @@
 import { AppError, type AdminUserSchema } from '@jobwire/contracts';
-import type { EndpointContext, EventPublisher, IdGenerator } from '@jobwire/service-kit';
+import { isDuplicateKey, type EndpointContext, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { z } from 'zod';
 import { identityOf } from '../accounts/account.presenter.js';
@@ -53,7 +53,7 @@ async function targetIn(users: UserModel, actor: UserDocument, id: string): Prom
 }
 
 function duplicate(error: unknown): AppError | undefined {
-  if ((error as { code?: number }).code !== 11000) return undefined;
+  if (!isDuplicateKey(error)) return undefined;
   const message = String((error as { message?: string }).message);
   return new AppError(message.includes('mobile') ? 'USERS_MOBILE_TAKEN' : 'USERS_ACCOUNT_TAKEN');
 }
