@@ -6,8 +6,6 @@ import { watchServerMonitors } from './monitor.watchdog.js';
 export type { Connection } from 'mongoose';
 
 const CONNECT_TIMEOUT_MS = 5000;
-/** Each open connection's monitor watchdog, stopped by closeMongo. */
-const watchdogs = new WeakMap<Connection, () => void>();
 const HEARTBEAT_MS = 2000;
 
 /**
@@ -30,8 +28,8 @@ export async function connectMongo(options: { url: string; logger: Logger; dbNam
   connection.on('disconnected', () => options.logger.warn('MongoDB disconnected'));
   connection.on('reconnected', () => options.logger.info('MongoDB reconnected'));
   await connection.asPromise();
-  // Stopped by closeMongo only: the watchdog's own reopen closes the client too.
-  watchdogs.set(connection, watchServerMonitors(connection.getClient(), { stuckAfterMs: CONNECT_TIMEOUT_MS + 2000, logger: options.logger }));
+  const unwatch = watchServerMonitors(connection.getClient(), { stuckAfterMs: CONNECT_TIMEOUT_MS + 2000, logger: options.logger });
+  connection.once('close', unwatch);
   options.logger.info({ db: connection.name }, 'MongoDB connected');
   return connection;
 }
@@ -41,8 +39,6 @@ export function isMongoUp(connection: Connection): boolean {
 }
 
 export async function closeMongo(connection: Connection): Promise<void> {
-  watchdogs.get(connection)?.();
-  watchdogs.delete(connection);
   await connection.close();
 }
 

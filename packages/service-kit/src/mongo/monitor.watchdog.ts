@@ -29,9 +29,6 @@ export function watchServerMonitors(client: MongoClient, options: { stuckAfterMs
   client.on('serverHeartbeatStarted', onStarted);
   client.on('serverHeartbeatSucceeded', onEnded);
   client.on('serverHeartbeatFailed', onEnded);
-  // A closed client's pending checks end without an event: they are not hung.
-  const onClosed = () => started.clear();
-  client.on('topologyClosed', onClosed);
   let reopening = false;
   let closed = false;
   const reopen = async (): Promise<void> => {
@@ -68,6 +65,5 @@ export function watchServerMonitors(client: MongoClient, options: { stuckAfterMs
     client.off('serverHeartbeatStarted', onStarted);
     client.off('serverHeartbeatSucceeded', onEnded);
     client.off('serverHeartbeatFailed', onEnded);
-    client.off('topologyClosed', onClosed);
   };
 }
