@@ -132,7 +132,11 @@ describe('FerretDB restarted under load', () => {
 
     // The jobs fire on after the gap, each fire once, and every run ends.
     for (const id of ids) await stack.api('PUT', '/openJob/stop', { id });
-    await eventually(async () => ((await stack.runs.countDocuments({ jobId: { $in: ids }, runState: 'running' })) === 0 ? true : undefined), 15_000, 'every run to end');
+    await eventually(async () => ((await stack.runs.countDocuments({ jobId: { $in: ids }, runState: 'running' })) === 0 ? true : undefined), 15_000, 'every run to end').catch(async (error: unknown) => {
+      const stuck = await stack.runs.find({ jobId: { $in: ids }, runState: 'running' }).lean();
+      const entries = await stack.db.collection('job_runs_active').find({ _id: { $in: stuck.map((run) => run._id) } as never }).toArray();
+      throw new Error(`${String(error)}: ${JSON.stringify({ stuck, entries })}`);
+    });
     const runs = await stack.runs.find({ jobId: { $in: ids } }).lean();
     for (const id of ids) {
       const times = runs.filter((run) => run.jobId === id && run.attempt === 1).map((run) => run.scheduledTime.getTime());

@@ -15,8 +15,18 @@ export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTi
 export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: string, outcome: RunOutcome, retryForMs = 0): Promise<boolean> {
   // With `retryForMs`, a database that is away for a moment delays the outcome instead of
   // losing it (the run stays held, so no sweeper takes it meanwhile).
-  const removed = await retryWhileStoreUnavailable(() => active.deleteOne({ _id: runId }), retryForMs);
-  if (removed.deletedCount !== 1) return false;
+  let attempts = 0;
+  const removed = await retryWhileStoreUnavailable(() => {
+    attempts += 1;
+    return active.deleteOne({ _id: runId });
+  }, retryForMs);
+  if (removed.deletedCount !== 1) {
+    // A removal whose answer was lost with the connection may have been this one: the
+    // retry then finds no entry, and a record still running has no one else to end it.
+    if (attempts === 1) return false;
+    const record = await retryWhileStoreUnavailable(() => runs.findById(runId, { runState: 1 }).lean(), retryForMs);
+    if (record?.runState !== 'running') return false;
+  }
   await retryWhileStoreUnavailable(() => runs.updateOne({ _id: runId }, { $set: outcome }), retryForMs);
   return true;
 }
