@@ -31,7 +31,7 @@ function nextFireFromNow(job: Pick<JobDocument, 'cronExpression' | 'timezone'>):
   return scheduleOf(job.cronExpression, job.timezone).next(new Date());
 }
 
-/** How long the second write of a start waits out an unreachable database. */
+/** How long a start's or a delete's writes wait out an unreachable database. */
 const STORE_RETRY_MS = 20_000;
 
 /** New jobs start stopped, as in Open-Job; `jobs.start` schedules them. */
@@ -95,9 +95,11 @@ export async function deleteJobs(deps: JobCommandDeps, request: DeleteRequest): 
     const missing = ids.filter((id) => !known.has(id));
     throw new AppError('JOBS_NOT_FOUND', `No job with id ${missing.join(', ')}; nothing was deleted.`, { details: missing.map((id) => ({ path: 'ids', message: `${id} does not exist` })) });
   }
-  // The schedule goes first: a job can then never fire without its definition.
-  await deps.schedules.remove(ids);
-  await deps.jobs.deleteMany({ _id: { $in: ids } });
+  // The schedule goes first: a job can then never fire without its definition. Both
+  // removals are idempotent and wait out a database that goes away, so a started job is
+  // not left behind without its schedule.
+  await retryWhileStoreUnavailable(() => deps.schedules.remove(ids), STORE_RETRY_MS);
+  await retryWhileStoreUnavailable(() => deps.jobs.deleteMany({ _id: { $in: ids } }), STORE_RETRY_MS);
   deps.cache.invalidate(ids);
   await Promise.all(ids.map((id) => deps.events.publish('jobs.job.deleted', { jobId: id }, { subject: id })));
   return true;
@@ -112,14 +114,16 @@ export async function startJob(deps: JobCommandDeps, id: string, userId: string 
     });
   }
   // The status first, so the first fire (which may be due at once) finds the job started.
-  // A database that goes away before the schedule is written is waited out, so a started
-  // job is not left without its schedule; if it stays away, the status goes back.
-  await deps.jobs.updateOne({ _id: id }, { $set: { status: 1, updateTime: new Date(), updateUser: userId ?? null } });
-  deps.cache.invalidate([id]);
+  // Both writes wait out a database that goes away (each is idempotent, and a write may
+  // land while its answer is lost with the connection); if it stays away, the status goes
+  // back, so a started job is never left without its schedule.
+  const setStatus = (status: number) => retryWhileStoreUnavailable(() => deps.jobs.updateOne({ _id: id }, { $set: { status, updateTime: new Date(), updateUser: userId ?? null } }), STORE_RETRY_MS);
   try {
+    await setStatus(1);
+    deps.cache.invalidate([id]);
     await retryWhileStoreUnavailable(() => deps.schedules.set(id, next), STORE_RETRY_MS);
   } catch (error) {
-    await retryWhileStoreUnavailable(() => deps.jobs.updateOne({ _id: id }, { $set: { status: job.status } }), STORE_RETRY_MS);
+    await setStatus(job.status);
     deps.cache.invalidate([id]);
     throw error;
   }
