@@ -7,6 +7,8 @@ import { registerExecutorsHandler } from './executors/executors.handler.js';
 import { registerJobHandlers } from './jobs/job.handlers.js';
 import { createJobCache } from './jobs/job.cache.js';
 import { jobModel } from './jobs/job.model.js';
+import { shareRunDeletions } from './paging/listing.broadcast.js';
+import { createListingCache } from './paging/listing.cache.js';
 import { registerRunHandlers } from './runs/run.handlers.js';
 import { activeRunModel, runModel } from './runs/run.model.js';
 import { askHeldRuns, serveHeldRuns } from './runs/run.holders.js';
@@ -31,7 +33,9 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
   const runs = runModel(mongo);
   const active = activeRunModel(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
-  const cache = createJobCache(jobs, nc, 5000);
+  const listings = createListingCache({ maxAgeMs: { jobs: config.JOB_LISTING_MAX_AGE_MS, runs: config.RUN_LISTING_MAX_AGE_MS } });
+  const cache = createJobCache(jobs, nc, 5000, () => listings.clear('jobs'));
+  const runDeletions = shareRunDeletions(nc, listings);
   const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS, beatMs: config.EXECUTOR_BEAT_MS });
   // The schedule (Agenda's jobs and the fire claims) lives in a database of its own: on
   // FerretDB's SQLite backend each database is a file with its own write lock, so fires
@@ -70,6 +74,8 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     defaultTimeZone: config.DEFAULT_TIMEZONE,
     queryTimeLimitMs: config.QUERY_TIME_LIMIT_MS ?? Math.max(500, config.NATS_REQUEST_TIMEOUT_MS - 250),
     defaultTimeoutSeconds: config.DEFAULT_JOB_TIMEOUT_SECONDS,
+    listings,
+    runsDeleted: () => runDeletions.announce(),
   };
 
   return {
@@ -89,6 +95,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
       sweeper.stop();
       await scheduler.stop();
       cache.close();
+      runDeletions.close();
       await dispatcher.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2000));
       heldRuns?.unsubscribe();
       await runtime.stop();

@@ -21,15 +21,19 @@ export const jobsConfigSchema = z.object({
   /** A running run whose scheduler stops renewing it for this long is marked failed ("scheduler stopped"). */
   RUN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   RUN_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(7),
-  /** First retry delay; each further retry waits twice as long (capped at 5 minutes). */
   /** Executors beat this often during a run; five missed beats in a row fail the run. */
   EXECUTOR_BEAT_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** First retry delay; each further retry waits twice as long (capped at 5 minutes). */
   RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
   DEFAULT_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Agenda's collections go to `<database><suffix>` on the same server. */
   SCHEDULE_DB_SUFFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('_schedule'),
   /** maxTimeMS of the job and run listings; by default a quarter second under NATS_REQUEST_TIMEOUT_MS. */
   QUERY_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(600_000).optional(),
+  /** The same job listing is answered from one query until a job changes, at most this long (0: every call queries). */
+  JOB_LISTING_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** The same run listing is answered from one query for this long (0: every call queries). */
+  RUN_LISTING_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** npm start sets it: a demo job on the sample executor's `echo` handler. */
   SEED_DEMO: flag.default(false),
 }).superRefine((config, ctx) => {

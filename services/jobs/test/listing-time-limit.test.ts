@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, uniqueDatabaseName } from '../../../tests/harness/index.js';
 import { jobModel, type JobModel } from '../src/jobs/job.model.js';
 import { pageJobs } from '../src/jobs/job.queries.js';
+import { createListingCache } from '../src/paging/listing.cache.js';
 import type { ScheduleStore } from '../src/schedule/schedule.store.js';
 
 /** Stopped jobs only: the page never asks the schedule for their next fires. */
 const noSchedules = { nextFires: () => Promise.resolve(new Map<string, Date | null>()) } as unknown as ScheduleStore;
+const uncached = createListingCache({ maxAgeMs: { jobs: 0, runs: 0 } });
 const query = { current: 1, pageSize: 10 } as Parameters<typeof pageJobs>[1];
 
 describe('job listing under a time limit', () => {
@@ -50,14 +52,14 @@ describe('job listing under a time limit', () => {
   });
 
   it('answers the page within the limit', async () => {
-    const page = await pageJobs({ jobs, schedules: noSchedules, defaultTimeZone: 'UTC', queryTimeLimitMs: 30_000 }, query);
+    const page = await pageJobs({ jobs, schedules: noSchedules, defaultTimeZone: 'UTC', queryTimeLimitMs: 30_000, listings: uncached }, query);
     expect(page.total).toBe('5000');
     expect(page.records).toHaveLength(10);
   });
 
   it('stops a listing the database cannot finish in time and answers 504 saying so', async () => {
     const started = Date.now();
-    const failure = await pageJobs({ jobs, schedules: noSchedules, defaultTimeZone: 'UTC', queryTimeLimitMs: 1 }, query).catch((error: unknown) => error);
+    const failure = await pageJobs({ jobs, schedules: noSchedules, defaultTimeZone: 'UTC', queryTimeLimitMs: 1, listings: uncached }, query).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).key).toBe('UPSTREAM_TIMEOUT');
     expect((failure as AppError).message).toMatch(/took longer than 1 ms/);

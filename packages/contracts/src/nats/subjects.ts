@@ -129,6 +129,8 @@ export const broadcastSubjects = {
   jobsScheduleWake: 'jobs.schedule.wake',
   /** A jobs replica changed or removed a job definition: every replica drops its copy. */
   jobsCacheInvalidate: 'jobs.cache.invalidate',
+  /** A jobs replica deleted runs: every replica drops the run listings it keeps. */
+  jobsRunsDeleted: 'jobs.runs.deleted',
 } as const;
 
 /** Queue group of the executors serving one handler (queue names cannot contain dots). */

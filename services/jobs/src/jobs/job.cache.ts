@@ -14,12 +14,16 @@ export interface JobCache {
  * Fires read their job's definition every time; at hundreds of fires a second that read
  * is worth keeping in memory. Every write through this service calls invalidate(), which
  * clears the entry here and broadcasts `jobs.cache.invalidate` to the other replicas; the
- * TTL bounds staleness should a broadcast be lost.
+ * TTL bounds staleness should a broadcast be lost. `onChange` is told of every change,
+ * here or in another replica.
  */
-export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number): JobCache {
+export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number, onChange: () => void = () => undefined): JobCache {
   const entries = new Map<string, { job: JobDocument | null; at: number }>();
+  // A callback, not an iterator: the change is applied before any request this replica
+  // receives after it, so a listing asked after a write (anywhere) sees the write.
   const subscription: Subscription = nc.subscribe(broadcastSubjects.jobsCacheInvalidate, {
     callback: (_error, msg) => {
+      onChange();
       try {
         const ids = JSON.parse(msg.string()) as unknown;
         if (Array.isArray(ids)) for (const id of ids) entries.delete(String(id));
@@ -40,6 +44,7 @@ export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number
     },
     invalidate(ids) {
       for (const id of ids) entries.delete(id);
+      onChange();
       if (!nc.isClosed() && !nc.isDraining()) nc.publish(broadcastSubjects.jobsCacheInvalidate, JSON.stringify(ids));
     },
     close() {

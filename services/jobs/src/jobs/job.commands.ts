@@ -57,6 +57,8 @@ export async function createJob(deps: JobCommandDeps, body: CreateBody, userId: 
     updateUser: userId ?? null,
   };
   await deps.jobs.create(job);
+  // Nothing holds the new job yet, but every replica's job listings are now out of date.
+  deps.cache.invalidate([job._id]);
   await deps.events.publish('jobs.job.created', { jobId: job._id, jobName: job.jobName, handlerName: job.handlerName, cronExpression: job.cronExpression }, { subject: job._id });
   return { id: job._id };
 }

@@ -3,6 +3,7 @@ import { formatInZone } from '@jobwire/cron';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
+import type { ListingCache } from '../paging/listing.cache.js';
 import { literalPattern, pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
 import type { JobDocument, JobModel } from './job.model.js';
@@ -14,6 +15,7 @@ export interface JobQueryDeps {
   defaultTimeZone: string;
   /** maxTimeMS of listing queries: under the NATS request timeout. */
   queryTimeLimitMs: number;
+  listings: ListingCache;
 }
 
 type PageQuery = z.output<typeof JobPageQuerySchema>;
@@ -28,10 +30,14 @@ export async function pageJobs(deps: JobQueryDeps, query: PageQuery) {
   if (range !== undefined) filter.createTime = range;
   const skip = (query.current - 1) * query.pageSize;
   const limit = deps.queryTimeLimitMs;
-  const [records, total] = await Promise.all([
-    withinTimeLimit(deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
-    withinTimeLimit(deps.jobs.countDocuments(filter).maxTimeMS(limit), limit),
-  ]);
+  // The jobs themselves may come from a listing shared with other callers; their next fire
+  // times (which move with every fire) are read for each call.
+  const [records, total] = await deps.listings.get('jobs', JSON.stringify(query), () =>
+    Promise.all([
+      withinTimeLimit(deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
+      withinTimeLimit(deps.jobs.countDocuments(filter).maxTimeMS(limit), limit),
+    ]),
+  );
   const started = records.filter((job) => job.status === 1).map((job) => job._id);
   const fires = await deps.schedules.nextFires(started);
   return pageOf(

@@ -1,6 +1,7 @@
 import { AppError, type IdsBodySchema, type RunPageQuerySchema } from '@jobwire/contracts';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
+import type { ListingCache } from '../paging/listing.cache.js';
 import { pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { RunDocument, RunModel } from './run.model.js';
 import { presentRun, type RunView } from './run.presenter.js';
@@ -10,10 +11,20 @@ export interface RunQueryDeps {
   defaultTimeZone: string;
   /** maxTimeMS of listing queries: under the NATS request timeout. */
   queryTimeLimitMs: number;
+  listings: ListingCache;
+  /** Tells every replica that runs were deleted (their kept run listings go). */
+  runsDeleted(): void;
 }
 
-/** Runs newest first; `status` 1 = succeeded, 0 = anything else, as the Open-Job admin filters. */
-export async function pageRuns(deps: RunQueryDeps, query: z.output<typeof RunPageQuerySchema>) {
+/**
+ * Runs newest first; `status` 1 = succeeded, 0 = anything else, as the Open-Job admin
+ * filters. The same listing asked again within RUN_LISTING_MAX_AGE_MS gets the same answer.
+ */
+export function pageRuns(deps: RunQueryDeps, query: z.output<typeof RunPageQuerySchema>) {
+  return deps.listings.get('runs', JSON.stringify(query), () => loadRunPage(deps, query));
+}
+
+async function loadRunPage(deps: RunQueryDeps, query: z.output<typeof RunPageQuerySchema>) {
   const filter: QueryFilter<RunDocument> = {};
   const jobId = query.jobId ?? query.taskId;
   if (jobId !== undefined) filter.jobId = jobId;
@@ -46,5 +57,6 @@ export async function deleteRuns(deps: RunQueryDeps, request: z.output<typeof Id
     });
   }
   await deps.runs.deleteMany({ _id: { $in: ids } });
+  deps.runsDeleted();
   return true;
 }
