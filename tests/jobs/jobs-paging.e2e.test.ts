@@ -33,6 +33,8 @@ beforeAll(async () => {
     updateUser: null,
   }));
   await stack.jobs.insertMany(jobs);
+  // Written past the service: every replica reads its jobs again.
+  await stack.invalidateJobCache();
 }, 120_000);
 
 afterAll(async () => {

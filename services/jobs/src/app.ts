@@ -1,5 +1,5 @@
 import { serviceNames } from '@jobwire/contracts';
-import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
+import { createIdGenerator, createLogger, createServiceRuntime, nextReconnect, type Logger } from '@jobwire/service-kit';
 import type { Subscription } from '@nats-io/nats-core';
 import type { JobsConfig } from './config.js';
 import { createRunDispatcher } from './dispatch/run.dispatcher.js';
@@ -8,6 +8,7 @@ import { registerJobHandlers } from './jobs/job.handlers.js';
 import { createJobCache } from './jobs/job.cache.js';
 import { jobModel } from './jobs/job.model.js';
 import { shareRunDeletions } from './paging/listing.broadcast.js';
+import { createJobIndex } from './paging/job.index.js';
 import { createListingCache } from './paging/listing.cache.js';
 import { registerRunHandlers } from './runs/run.handlers.js';
 import { activeRunModel, runModel } from './runs/run.model.js';
@@ -34,7 +35,19 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
   const active = activeRunModel(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
   const listings = createListingCache({ maxAgeMs: { jobs: config.JOB_LISTING_MAX_AGE_MS, runs: config.RUN_LISTING_MAX_AGE_MS } });
-  const cache = createJobCache(jobs, nc, 5000, () => listings.clear('jobs'));
+  const index = config.JOB_INDEX ? createJobIndex({ jobs, logger, reloadMs: config.JOB_INDEX_RELOAD_MS }) : undefined;
+  const cache = createJobCache(jobs, nc, 5000, (changed) => {
+    listings.clear('jobs');
+    index?.changed(changed);
+  });
+  // Announcements sent while this replica was cut off from NATS are lost: read every job again.
+  let reconnect = nextReconnect(nc);
+  const onReconnect = (): void => {
+    index?.changed(undefined);
+    reconnect = nextReconnect(nc);
+    void reconnect.reconnected.then(onReconnect);
+  };
+  void reconnect.reconnected.then(onReconnect);
   const runDeletions = shareRunDeletions(nc, listings);
   const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS, beatMs: config.EXECUTOR_BEAT_MS });
   // The schedule (Agenda's jobs and the fire claims) lives in a database of its own: on
@@ -75,12 +88,14 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     queryTimeLimitMs: config.QUERY_TIME_LIMIT_MS ?? Math.max(500, config.NATS_REQUEST_TIMEOUT_MS - 250),
     defaultTimeoutSeconds: config.DEFAULT_JOB_TIMEOUT_SECONDS,
     listings,
+    ...(index === undefined ? {} : { index }),
     runsDeleted: () => runDeletions.announce(),
   };
 
   return {
     async start() {
       await Promise.all([jobs.init(), runs.init(), active.init()]);
+      index?.start();
       heldRuns = serveHeldRuns(nc, config.INSTANCE_ID, (runIds) => dispatcher.held(runIds), logger);
       await scheduler.start();
       await registerJobHandlers(host, deps);
@@ -95,6 +110,8 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
       sweeper.stop();
       await scheduler.stop();
       cache.close();
+      index?.close();
+      reconnect.cancel();
       runDeletions.close();
       await dispatcher.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2000));
       heldRuns?.unsubscribe();

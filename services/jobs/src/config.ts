@@ -30,6 +30,10 @@ export const jobsConfigSchema = z.object({
   SCHEDULE_DB_SUFFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('_schedule'),
   /** maxTimeMS of the job and run listings; by default a quarter second under NATS_REQUEST_TIMEOUT_MS. */
   QUERY_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(600_000).optional(),
+  /** Every job definition in memory for paging (a page on FerretDB otherwise reads every job). */
+  JOB_INDEX: flag.default(true),
+  /** How often the job index reads every job again, repairing any change announcement it missed. */
+  JOB_INDEX_RELOAD_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(600_000),
   /** The same job listing is answered from one query until a job changes, at most this long (0: every call queries). */
   JOB_LISTING_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** The same run listing is answered from one query for this long (0: every call queries). */

@@ -7,6 +7,8 @@ export type { Connection } from 'mongoose';
 
 const CONNECT_TIMEOUT_MS = 5000;
 const HEARTBEAT_MS = 2000;
+/** Each open connection's monitor watchdog, stopped when the connection is closed. */
+const watchdogs = new WeakMap<Connection, () => void>();
 
 /**
  * Opens a dedicated mongoose connection (not the global one), so a service and its
@@ -28,8 +30,9 @@ export async function connectMongo(options: { url: string; logger: Logger; dbNam
   connection.on('disconnected', () => options.logger.warn('MongoDB disconnected'));
   connection.on('reconnected', () => options.logger.info('MongoDB reconnected'));
   await connection.asPromise();
-  const unwatch = watchServerMonitors(connection.getClient(), { stuckAfterMs: CONNECT_TIMEOUT_MS + 2000, logger: options.logger });
-  connection.once('close', unwatch);
+  // Stopped by closeMongo, not by the connection's 'close' event: the watchdog's own
+  // reopen closes the client too, and must keep watching after it.
+  watchdogs.set(connection, watchServerMonitors(connection.getClient(), { stuckAfterMs: CONNECT_TIMEOUT_MS + 2000, logger: options.logger }));
   options.logger.info({ db: connection.name }, 'MongoDB connected');
   return connection;
 }
@@ -39,6 +42,8 @@ export function isMongoUp(connection: Connection): boolean {
 }
 
 export async function closeMongo(connection: Connection): Promise<void> {
+  watchdogs.get(connection)?.();
+  watchdogs.delete(connection);
   await connection.close();
 }
 

@@ -37,6 +37,8 @@ export function watchServerMonitors(client: MongoClient, options: { stuckAfterMs
       while (!closed) {
         try {
           await client.close();
+          // Checks of the closed client end with it, with or without an event.
+          started.clear();
           await client.connect();
           options.logger.info('database client reopened');
           return;

@@ -1,5 +1,5 @@
 import type { EventType } from '@jobwire/contracts';
-import { retryWhileStoreUnavailable, type EventPublisher, type IdGenerator, type Logger } from '@jobwire/service-kit';
+import { isDuplicateKey, retryWhileStoreUnavailable, type EventPublisher, type IdGenerator, type Logger } from '@jobwire/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JobDocument } from '../jobs/job.model.js';
 import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
@@ -58,7 +58,7 @@ function insertOnce(insert: () => Promise<unknown>, stopped: () => boolean): Pro
     try {
       return await insert();
     } catch (error) {
-      if (retried && (error as { code?: unknown }).code === 11000) return undefined;
+      if (retried && isDuplicateKey(error)) return undefined;
       throw error;
     } finally {
       retried = true;

@@ -14,23 +14,25 @@ export interface JobCache {
  * Fires read their job's definition every time; at hundreds of fires a second that read
  * is worth keeping in memory. Every write through this service calls invalidate(), which
  * clears the entry here and broadcasts `jobs.cache.invalidate` to the other replicas; the
- * TTL bounds staleness should a broadcast be lost. `onChange` is told of every change,
- * here or in another replica.
+ * TTL bounds staleness should a broadcast be lost. `onChange` is told of every change (the ids, or
+ * undefined for "any job"), here or in another replica.
  */
-export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number, onChange: () => void = () => undefined): JobCache {
+export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number, onChange: (ids: readonly string[] | undefined) => void = () => undefined): JobCache {
   const entries = new Map<string, { job: JobDocument | null; at: number }>();
   // A callback, not an iterator: the change is applied before any request this replica
   // receives after it, so a listing asked after a write (anywhere) sees the write.
   const subscription: Subscription = nc.subscribe(broadcastSubjects.jobsCacheInvalidate, {
     callback: (_error, msg) => {
-      onChange();
+      let ids: string[] | undefined;
       try {
-        const ids = JSON.parse(msg.string()) as unknown;
-        if (Array.isArray(ids)) for (const id of ids) entries.delete(String(id));
-        else entries.clear();
+        const parsed = JSON.parse(msg.string()) as unknown;
+        if (Array.isArray(parsed)) ids = parsed.map(String);
       } catch {
-        entries.clear();
+        ids = undefined;
       }
+      if (ids === undefined) entries.clear();
+      else for (const id of ids) entries.delete(id);
+      onChange(ids);
     },
   });
   return {
@@ -44,7 +46,7 @@ export function createJobCache(jobs: JobModel, nc: NatsConnection, ttlMs: number
     },
     invalidate(ids) {
       for (const id of ids) entries.delete(id);
-      onChange();
+      onChange(ids);
       if (!nc.isClosed() && !nc.isDraining()) nc.publish(broadcastSubjects.jobsCacheInvalidate, JSON.stringify(ids));
     },
     close() {

@@ -3,6 +3,7 @@ import { formatInZone } from '@jobwire/cron';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
+import type { JobFilter, JobIndex } from '../paging/job.index.js';
 import type { ListingCache } from '../paging/listing.cache.js';
 import { literalPattern, pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
@@ -16,28 +17,25 @@ export interface JobQueryDeps {
   /** maxTimeMS of listing queries: under the NATS request timeout. */
   queryTimeLimitMs: number;
   listings: ListingCache;
+  /** Every job in memory for paging (JOB_INDEX); pages go to the database without it. */
+  index?: JobIndex;
 }
 
 type PageQuery = z.output<typeof JobPageQuerySchema>;
 
 /** Jobs newest first, filtered as DESIGN §3.1 lists; time bounds are read in the default zone. */
 export async function pageJobs(deps: JobQueryDeps, query: PageQuery) {
-  const filter: QueryFilter<JobDocument> = {};
-  if (query.jobName !== undefined && query.jobName !== '') filter.jobName = { $regex: literalPattern(query.jobName) };
-  if (query.handlerName !== undefined && query.handlerName !== '') filter.handlerName = query.handlerName;
-  if (query.status !== undefined) filter.status = query.status === 1 ? 1 : 0;
+  const wanted: JobFilter = {};
+  if (query.jobName !== undefined && query.jobName !== '') wanted.jobName = query.jobName;
+  if (query.handlerName !== undefined && query.handlerName !== '') wanted.handlerName = query.handlerName;
+  if (query.status !== undefined) wanted.status = query.status === 1 ? 1 : 0;
   const range = timeRange(query.beginTime, query.endTime, deps.defaultTimeZone);
-  if (range !== undefined) filter.createTime = range;
+  if (range?.$gte !== undefined) wanted.createdFrom = range.$gte;
+  if (range?.$lte !== undefined) wanted.createdTo = range.$lte;
   const skip = (query.current - 1) * query.pageSize;
-  const limit = deps.queryTimeLimitMs;
-  // The jobs themselves may come from a listing shared with other callers; their next fire
-  // times (which move with every fire) are read for each call.
-  const [records, total] = await deps.listings.get('jobs', JSON.stringify(query), () =>
-    Promise.all([
-      withinTimeLimit(deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
-      withinTimeLimit(deps.jobs.countDocuments(filter).maxTimeMS(limit), limit),
-    ]),
-  );
+  const indexed = await deps.index?.page(wanted, skip, query.pageSize);
+  const { records, total } = indexed ?? (await deps.listings.get('jobs', JSON.stringify(query), () => queryJobPage(deps, wanted, skip, query.pageSize)));
+  // Next fire times move with every fire: read for each call.
   const started = records.filter((job) => job.status === 1).map((job) => job._id);
   const fires = await deps.schedules.nextFires(started);
   return pageOf(
@@ -46,6 +44,23 @@ export async function pageJobs(deps: JobQueryDeps, query: PageQuery) {
     query.current,
     query.pageSize,
   );
+}
+
+/** The same page from the database (before the index is loaded, or with JOB_INDEX off). */
+async function queryJobPage(deps: JobQueryDeps, wanted: JobFilter, skip: number, pageSize: number): Promise<{ records: JobDocument[]; total: number }> {
+  const filter: QueryFilter<JobDocument> = {};
+  if (wanted.jobName !== undefined) filter.jobName = { $regex: literalPattern(wanted.jobName) };
+  if (wanted.handlerName !== undefined) filter.handlerName = wanted.handlerName;
+  if (wanted.status !== undefined) filter.status = wanted.status;
+  if (wanted.createdFrom !== undefined || wanted.createdTo !== undefined) {
+    filter.createTime = { ...(wanted.createdFrom === undefined ? {} : { $gte: wanted.createdFrom }), ...(wanted.createdTo === undefined ? {} : { $lte: wanted.createdTo }) };
+  }
+  const limit = deps.queryTimeLimitMs;
+  const [records, total] = await Promise.all([
+    withinTimeLimit(deps.jobs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(pageSize).maxTimeMS(limit).lean(), limit),
+    withinTimeLimit(deps.jobs.countDocuments(filter).maxTimeMS(limit), limit),
+  ]);
+  return { records, total };
 }
 
 export async function jobInfo(deps: JobQueryDeps, id: string): Promise<JobView> {

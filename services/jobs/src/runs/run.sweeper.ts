@@ -36,7 +36,11 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
       const now = new Date();
       const lapsed = await deps.active.find({ leaseUntil: { $lt: now } }).limit(500).lean();
       const byScheduler = new Map<string, typeof lapsed>();
-      for (const entry of lapsed) byScheduler.set(entry.scheduler, [...(byScheduler.get(entry.scheduler) ?? []), entry]);
+      for (const entry of lapsed) {
+        const entries = byScheduler.get(entry.scheduler);
+        if (entries === undefined) byScheduler.set(entry.scheduler, [entry]);
+        else entries.push(entry);
+      }
       const stale: typeof lapsed = [];
       for (const [scheduler, entries] of byScheduler) {
         const held = await deps.heldBy(scheduler, entries.map((entry) => entry._id));

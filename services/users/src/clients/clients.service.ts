@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@jobwire/contracts';
+import { isDuplicateKey } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { UserModel } from '../user.model.js';
 import type { ClientModel } from './client.model.js';
@@ -25,7 +26,7 @@ export async function createClient(deps: ClientsDeps, actorId: string | undefine
   try {
     await deps.clients.create({ _id: input.clientId, name: input.name, secretHash: await bcrypt.hash(clientSecret, deps.bcryptCost), createTime });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new AppError('CONFLICT', 'A client with this id exists already.');
+    if (isDuplicateKey(error)) throw new AppError('CONFLICT', 'A client with this id exists already.');
     throw error;
   }
   return { clientId: input.clientId, name: input.name, createTime: createTime.toISOString(), clientSecret };

@@ -1,5 +1,5 @@
 import { AppError, authEndpoints, natsHeaders, type RegisterBodySchema } from '@jobwire/contracts';
-import { requestEndpoint, type EndpointContext, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
+import { isDuplicateKey, requestEndpoint, type EndpointContext, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
 import type { TokenRevoker } from '../passwords/token.revoker.js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import bcrypt from 'bcrypt';
@@ -76,7 +76,7 @@ export async function register(deps: RegistrationDeps, input: RegisterInput, ctx
       tenantId: deps.tenantId,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new AppError('USERS_MOBILE_TAKEN');
+    if (isDuplicateKey(error)) throw new AppError('USERS_MOBILE_TAKEN');
     throw error;
   }
   await deps.registrations.create({ _id: id, userId: id, fullName: input.fullName, gender: input.gender ?? null, mobile: input.mobile, company: input.company ?? null, area: input.area ?? null, createTime: now });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IdGenerator } from '@jobwire/service-kit';
+import { isDuplicateKey, type IdGenerator } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { Logger } from 'pino';
 import type { UserModel } from '../user.model.js';
@@ -25,7 +25,7 @@ export async function seedAdmin(deps: { users: UserModel; ids: IdGenerator; bcry
     });
   } catch (error) {
     // Another replica seeded it first.
-    if ((error as { code?: number }).code === 11000) return;
+    if (isDuplicateKey(error)) return;
     throw error;
   }
   deps.logger.info({ account: ADMIN_ACCOUNT }, 'seeded the admin account');

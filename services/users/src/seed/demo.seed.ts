@@ -1,4 +1,4 @@
-import type { IdGenerator } from '@jobwire/service-kit';
+import { isDuplicateKey, type IdGenerator } from '@jobwire/service-kit';
 import bcrypt from 'bcrypt';
 import type { Logger } from 'pino';
 import type { DirectoryModels } from '../directory/directory.models.js';
@@ -18,7 +18,7 @@ async function createOnce(create: () => Promise<unknown>): Promise<void> {
   try {
     await create();
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
   }
 }
 

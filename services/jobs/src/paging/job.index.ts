@@ -1,0 +1,197 @@
+import type { Logger } from '@jobwire/service-kit';
+import type { JobDocument, JobModel } from '../jobs/job.model.js';
+
+/** How soon a full read that failed is tried again. */
+const RETRY_MS = 5000;
+
+/** A job listing's filters, as DESIGN §3.1 lists them. */
+export interface JobFilter {
+  /** Substring of the name, case-sensitive (a literal, not a pattern). */
+  jobName?: string;
+  handlerName?: string;
+  status?: 0 | 1;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+export interface JobIndex {
+  /**
+   * One page in listing order (newest first, then `_id` descending) and the number of
+   * matches; undefined while the index is not loaded, so the caller asks the database.
+   */
+  page(filter: JobFilter, skip: number, limit: number): Promise<{ records: JobDocument[]; total: number } | undefined>;
+  /** These jobs changed (every job when undefined): they are read again before the next page. */
+  changed(ids: readonly string[] | undefined): void;
+  /** Reads every job (again after a failure, every RETRY_MS); pages go to the database until it is done. */
+  start(): void;
+  close(): void;
+}
+
+/** Newest first, then `_id` descending as strings: the order of the database listing. */
+function listingOrder(a: JobDocument, b: JobDocument): number {
+  return b.createTime.getTime() - a.createTime.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+}
+
+/** The first position whose job does not come before `job`. */
+function positionOf(sorted: readonly JobDocument[], job: JobDocument): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (listingOrder(sorted[middle]!, job) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function matchesJobFilter(job: JobDocument, filter: JobFilter): boolean {
+  if (filter.jobName !== undefined && !job.jobName.includes(filter.jobName)) return false;
+  if (filter.handlerName !== undefined && job.handlerName !== filter.handlerName) return false;
+  if (filter.status !== undefined && job.status !== filter.status) return false;
+  if (filter.createdFrom !== undefined && job.createTime < filter.createdFrom) return false;
+  if (filter.createdTo !== undefined && job.createTime > filter.createdTo) return false;
+  return true;
+}
+
+/**
+ * Every job definition in memory, in listing order, for paging: on FerretDB's SQLite
+ * backend a sorted, filtered page read every job (a 100,000-job listing took tens of
+ * seconds), here it is a scan of memory. A replica reads all jobs at start (pages go to
+ * the database meanwhile), then reads again by `_id` each job it is told changed: every
+ * write through any replica announces its ids (`jobs.cache.invalidate`), and a page waits
+ * for the re-reads announced before it, so a listing after a write shows it whichever
+ * replica answers. A full read after each NATS reconnect and every `reloadMs` repairs
+ * anything an announcement missed.
+ */
+export function createJobIndex(options: { jobs: JobModel; logger: Logger; reloadMs: number }): JobIndex {
+  const { jobs, logger } = options;
+  let sorted: JobDocument[] = [];
+  let byId = new Map<string, JobDocument>();
+  let loaded = false;
+  let loading: Promise<void> | undefined;
+  /** Changed since last read; while a full read runs, also kept to be read after it. */
+  const dirty = new Set<string>();
+  const changedDuringLoad = new Set<string>();
+  let reading: Promise<void> | undefined;
+  /** A full read asked for by an announcement ("any job changed"): pages wait for it. */
+  let announcedLoad: Promise<void> | undefined;
+  let closed = false;
+
+  function place(id: string, job: JobDocument | null): void {
+    const old = byId.get(id);
+    if (old !== undefined) {
+      const at = positionOf(sorted, old);
+      if (sorted[at] === old) sorted.splice(at, 1);
+      byId.delete(id);
+    }
+    if (job === null) return;
+    sorted.splice(positionOf(sorted, job), 0, job);
+    byId.set(id, job);
+  }
+
+  /** Reads the dirty jobs by `_id` (each lookup reaches SQLite) until none is left. */
+  function readDirty(): Promise<void> {
+    reading ??= (async () => {
+      try {
+        while (dirty.size > 0) {
+          const ids = [...dirty].slice(0, 100);
+          const found = await Promise.all(ids.map((id) => jobs.findById(id).lean()));
+          ids.forEach((id, i) => {
+            dirty.delete(id);
+            place(id, found[i] ?? null);
+          });
+        }
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
+  }
+
+  async function load(): Promise<void> {
+    if (loading !== undefined) return loading;
+    loading = (async () => {
+      try {
+        changedDuringLoad.clear();
+        const all = await jobs.find({}).lean();
+        all.sort(listingOrder);
+        sorted = all;
+        byId = new Map(all.map((job) => [job._id, job]));
+        loaded = true;
+        for (const id of changedDuringLoad) dirty.add(id);
+        changedDuringLoad.clear();
+        logger.info({ jobs: all.length }, 'job listing index loaded');
+      } finally {
+        loading = undefined;
+      }
+    })();
+    return loading;
+  }
+
+  let retry: NodeJS.Timeout | undefined;
+  function retryLater(): void {
+    if (closed || retry !== undefined) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      reload();
+    }, RETRY_MS);
+    retry.unref();
+  }
+  function reload(): void {
+    if (closed) return;
+    load().catch((error: unknown) => {
+      logger.warn({ err: error }, 'job listing index could not load; listings ask the database');
+      retryLater();
+    });
+  }
+  const timer = setInterval(reload, options.reloadMs);
+  timer.unref();
+
+  return {
+    async page(filter, skip, limit) {
+      if (!loaded) return undefined;
+      // Changes announced before this call are read first (a failure here is the
+      // database being away, answered as such; the ids stay dirty for the next call).
+      if (announcedLoad !== undefined) await announcedLoad;
+      if (dirty.size > 0 || reading !== undefined) await readDirty();
+      let total = 0;
+      const records: JobDocument[] = [];
+      for (const job of sorted) {
+        if (!matchesJobFilter(job, filter)) continue;
+        if (total >= skip && records.length < limit) records.push(job);
+        total += 1;
+      }
+      return { records, total };
+    },
+    changed(ids) {
+      if (ids === undefined) {
+        // A full read already under way may have begun before the change: read after it.
+        const announced = (loading ?? Promise.resolve())
+          .catch(() => undefined)
+          .then(load)
+          .catch((error: unknown) => {
+            // Unknown contents: pages ask the database until a read succeeds.
+            loaded = false;
+            logger.warn({ err: error }, 'job listing index could not load; listings ask the database');
+            retryLater();
+          })
+          .finally(() => {
+            if (announcedLoad === announced) announcedLoad = undefined;
+          });
+        announcedLoad = announced;
+        return;
+      }
+      for (const id of ids) {
+        dirty.add(id);
+        if (loading !== undefined) changedDuringLoad.add(id);
+      }
+      if (loaded) void readDirty().catch((error: unknown) => logger.warn({ err: error }, 'changed jobs could not be read yet'));
+    },
+    start: reload,
+    close() {
+      closed = true;
+      clearInterval(timer);
+      clearTimeout(retry);
+    },
+  };
+}
