@@ -1,5 +1,5 @@
 import { serviceNames } from '@jobwire/contracts';
-import { createIdGenerator, createLogger, createServiceRuntime, nextReconnect, type Logger } from '@jobwire/service-kit';
+import { createIdGenerator, createLogger, createServiceRuntime, type Logger } from '@jobwire/service-kit';
 import type { Subscription } from '@nats-io/nats-core';
 import type { JobsConfig } from './config.js';
 import { createRunDispatcher } from './dispatch/run.dispatcher.js';
@@ -7,9 +7,7 @@ import { registerExecutorsHandler } from './executors/executors.handler.js';
 import { registerJobHandlers } from './jobs/job.handlers.js';
 import { createJobCache } from './jobs/job.cache.js';
 import { jobModel } from './jobs/job.model.js';
-import { shareRunDeletions } from './paging/listing.broadcast.js';
-import { createJobIndex } from './paging/job.index.js';
-import { createListingCache } from './paging/listing.cache.js';
+import { createListings } from './paging/listings.js';
 import { registerRunHandlers } from './runs/run.handlers.js';
 import { activeRunModel, runModel } from './runs/run.model.js';
 import { askHeldRuns, serveHeldRuns } from './runs/run.holders.js';
@@ -34,22 +32,10 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
   const runs = runModel(mongo);
   const active = activeRunModel(mongo);
   const ids = createIdGenerator(config.INSTANCE_ID);
-  const listings = createListingCache({ maxAgeMs: { jobs: config.JOB_LISTING_MAX_AGE_MS, runs: config.RUN_LISTING_MAX_AGE_MS } });
-  const index = config.JOB_INDEX ? createJobIndex({ jobs, logger, reloadMs: config.JOB_INDEX_RELOAD_MS }) : undefined;
-  const cache = createJobCache(jobs, nc, 5000, (changed) => {
-    listings.clear('jobs');
-    index?.changed(changed);
-  });
-  // Announcements sent while this replica was cut off from NATS are lost: read every job again.
-  let reconnect = nextReconnect(nc);
-  const onReconnect = (): void => {
-    index?.changed(undefined);
-    reconnect = nextReconnect(nc);
-    void reconnect.reconnected.then(onReconnect);
-  };
-  void reconnect.reconnected.then(onReconnect);
-  const runDeletions = shareRunDeletions(nc, listings);
-  const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS, beatMs: config.EXECUTOR_BEAT_MS });
+  const listings = createListings({ config, jobs, runs, nc, logger });
+  const cache = createJobCache(jobs, nc, 5000, (changed) => listings.jobsChanged(changed));
+  const { feed } = listings;
+  const dispatcher = createRunDispatcher({ nc, runs, active, events, ids, logger, instanceId: config.INSTANCE_ID, leaseMs: config.RUN_LEASE_MS, retryBackoffMs: config.RETRY_BACKOFF_MS, beatMs: config.EXECUTOR_BEAT_MS, feed });
   // The schedule (Agenda's jobs and the fire claims) lives in a database of its own: on
   // FerretDB's SQLite backend each database is a file with its own write lock, so fires
   // and run records do not queue behind each other.
@@ -75,6 +61,7 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     leaseMs: config.RUN_LEASE_MS,
     everyMs: Math.max(1000, Math.floor(config.RUN_LEASE_MS / 3)),
     heldBy: (scheduler, runIds) => askHeldRuns(nc, scheduler, runIds),
+    feed,
   });
   let heldRuns: Subscription | undefined;
   const deps = {
@@ -87,15 +74,16 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
     defaultTimeZone: config.DEFAULT_TIMEZONE,
     queryTimeLimitMs: config.QUERY_TIME_LIMIT_MS ?? Math.max(500, config.NATS_REQUEST_TIMEOUT_MS - 250),
     defaultTimeoutSeconds: config.DEFAULT_JOB_TIMEOUT_SECONDS,
-    listings,
-    ...(index === undefined ? {} : { index }),
-    runsDeleted: () => runDeletions.announce(),
+    listings: listings.cache,
+    ...(listings.jobIndex === undefined ? {} : { index: listings.jobIndex }),
+    ...(listings.runIndex === undefined ? {} : { runIndex: listings.runIndex }),
+    feed,
   };
 
   return {
     async start() {
       await Promise.all([jobs.init(), runs.init(), active.init()]);
-      index?.start();
+      listings.start();
       heldRuns = serveHeldRuns(nc, config.INSTANCE_ID, (runIds) => dispatcher.held(runIds), logger);
       await scheduler.start();
       await registerJobHandlers(host, deps);
@@ -110,10 +98,9 @@ export async function buildJobsApp(config: JobsConfig, options: { logger?: Logge
       sweeper.stop();
       await scheduler.stop();
       cache.close();
-      index?.close();
-      reconnect.cancel();
-      runDeletions.close();
       await dispatcher.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2000));
+      // After the dispatcher: the runs it records at shutdown still reach the other replicas.
+      listings.close();
       heldRuns?.unsubscribe();
       await runtime.stop();
     },

@@ -129,8 +129,8 @@ export const broadcastSubjects = {
   jobsScheduleWake: 'jobs.schedule.wake',
   /** A jobs replica changed or removed a job definition: every replica drops its copy. */
   jobsCacheInvalidate: 'jobs.cache.invalidate',
-  /** A jobs replica deleted runs: every replica drops the run listings it keeps. */
-  jobsRunsDeleted: 'jobs.runs.deleted',
+  /** A jobs replica wrote run records (RunsChangedSchema): every replica's run listings follow. */
+  jobsRunsChanged: 'jobs.runs.changed',
 } as const;
 
 /** Queue group of the executors serving one handler (queue names cannot contain dots). */

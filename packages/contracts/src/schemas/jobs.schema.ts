@@ -175,5 +175,19 @@ export const ExecReplySchema = z.object({
 export const RunsHeldRequestSchema = z.object({ runIds: z.array(z.string().min(1).max(64)).min(1).max(500) });
 export const RunsHeldReplySchema = z.object({ held: z.array(z.string()) });
 
+/**
+ * `jobs.runs.changed` (broadcast): run records a replica wrote, so every replica's run
+ * listing index follows: new runs, new states, deleted ids, and runs removed by the
+ * retention (every finished run created before `removedBefore`).
+ */
+export const RunsChangedSchema = z.object({
+  /** The writing replica, which has applied its own changes already. */
+  origin: z.string().min(1).max(128),
+  added: z.array(z.object({ id: z.string().min(1).max(64), jobId: z.string().min(1).max(64), runState: RunStateSchema, createTime: z.iso.datetime() })).max(1000).default([]),
+  states: z.array(z.object({ id: z.string().min(1).max(64), runState: RunStateSchema })).max(1000).default([]),
+  deleted: z.array(z.string().min(1).max(64)).max(1000).default([]),
+  removedBefore: z.iso.datetime().optional(),
+});
+
 /** Metadata every executor instance registers with the Services API. */
 export const EXECUTOR_METADATA_KEYS = { handlers: 'handlers', host: 'host', startedAt: 'started_at' } as const;

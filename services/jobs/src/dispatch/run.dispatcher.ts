@@ -3,6 +3,7 @@ import { isDuplicateKey, retryWhileStoreUnavailable, type EventPublisher, type I
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JobDocument } from '../jobs/job.model.js';
 import type { ActiveRunModel, RunDocument, RunModel, RunState, RunTrigger } from '../runs/run.model.js';
+import type { RunFeed } from '../paging/run.feed.js';
 import { finishRun } from '../runs/run.finish.js';
 import { createBeatWatch } from './beat.watch.js';
 import { requestExecution, type ExecOutcome } from './executor.client.js';
@@ -29,6 +30,8 @@ export interface DispatcherDeps {
   retryBackoffMs: number;
   /** How often executors say they are still running a run (EXECUTOR_BEAT_MS). */
   beatMs: number;
+  /** Told of every run record written, for the run listings of every replica. */
+  feed: Pick<RunFeed, 'added' | 'state'>;
 }
 
 export interface RunDispatcher {
@@ -156,6 +159,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       insertOnce(() => activeRuns.create({ _id: run._id, jobId: job._id, scheduler: deps.instanceId, startTime: now, leaseUntil: new Date(now.getTime() + deps.leaseMs) }), () => stopping),
       insertOnce(() => runs.create(run), () => stopping),
     ]).finally(() => opening.delete(run._id));
+    deps.feed.added(run);
     publish('jobs.run.started', run);
     return run;
   }
@@ -195,7 +199,10 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
         output: outcome.state === 'succeeded' ? outcome.output : null,
       };
       // Only a run still running is finished here: a sweeper may have given up on it.
-      if (await finishRun(runs, activeRuns, run._id, update, STORE_RETRY_MS)) publish(finishedEvent[state], { ...run, ...update });
+      if (await finishRun(runs, activeRuns, run._id, update, STORE_RETRY_MS)) {
+        deps.feed.state(run._id, state);
+        publish(finishedEvent[state], { ...run, ...update });
+      }
       return state;
     })();
     active.set(
@@ -258,6 +265,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       const now = new Date();
       const run: RunDocument = { ...baseRun(job, fire, 1, now), runState: 'skipped', cause, startTime: null };
       await runs.create(run);
+      deps.feed.added(run);
       logger.info({ jobId: job._id, cause }, 'fire skipped');
     },
     inFlight: () => active.size,
@@ -277,7 +285,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       if (left.length > 0) {
         const now = new Date();
         for (const id of left) {
-          await finishRun(runs, activeRuns, id, { runState: 'failed', cause: 'scheduler stopped', endTime: now });
+          if (await finishRun(runs, activeRuns, id, { runState: 'failed', cause: 'scheduler stopped', endTime: now })) deps.feed.state(id, 'failed');
         }
         logger.warn({ runs: left.length }, 'runs still going at shutdown were marked failed');
       }

@@ -1,5 +1,6 @@
 import type { Logger } from '@jobwire/service-kit';
 import type { JobDocument, JobModel } from '../jobs/job.model.js';
+import { createSortedList, newestFirst } from './sorted.list.js';
 
 /** How soon a full read that failed is tried again. */
 const RETRY_MS = 5000;
@@ -27,23 +28,6 @@ export interface JobIndex {
   close(): void;
 }
 
-/** Newest first, then `_id` descending as strings: the order of the database listing. */
-function listingOrder(a: JobDocument, b: JobDocument): number {
-  return b.createTime.getTime() - a.createTime.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
-}
-
-/** The first position whose job does not come before `job`. */
-function positionOf(sorted: readonly JobDocument[], job: JobDocument): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (listingOrder(sorted[middle]!, job) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 export function matchesJobFilter(job: JobDocument, filter: JobFilter): boolean {
   if (filter.jobName !== undefined && !job.jobName.includes(filter.jobName)) return false;
   if (filter.handlerName !== undefined && job.handlerName !== filter.handlerName) return false;
@@ -65,8 +49,7 @@ export function matchesJobFilter(job: JobDocument, filter: JobFilter): boolean {
  */
 export function createJobIndex(options: { jobs: JobModel; logger: Logger; reloadMs: number }): JobIndex {
   const { jobs, logger } = options;
-  let sorted: JobDocument[] = [];
-  let byId = new Map<string, JobDocument>();
+  const list = createSortedList<JobDocument>((job) => job._id, newestFirst);
   let loaded = false;
   let loading: Promise<void> | undefined;
   /** Changed since last read; while a full read runs, also kept to be read after it. */
@@ -77,18 +60,6 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
   let announcedLoad: Promise<void> | undefined;
   let closed = false;
 
-  function place(id: string, job: JobDocument | null): void {
-    const old = byId.get(id);
-    if (old !== undefined) {
-      const at = positionOf(sorted, old);
-      if (sorted[at] === old) sorted.splice(at, 1);
-      byId.delete(id);
-    }
-    if (job === null) return;
-    sorted.splice(positionOf(sorted, job), 0, job);
-    byId.set(id, job);
-  }
-
   /** Reads the dirty jobs by `_id` (each lookup reaches SQLite) until none is left. */
   function readDirty(): Promise<void> {
     reading ??= (async () => {
@@ -98,7 +69,7 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
           const found = await Promise.all(ids.map((id) => jobs.findById(id).lean()));
           ids.forEach((id, i) => {
             dirty.delete(id);
-            place(id, found[i] ?? null);
+            list.put(id, found[i] ?? null);
           });
         }
       } finally {
@@ -114,9 +85,7 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
       try {
         changedDuringLoad.clear();
         const all = await jobs.find({}).lean();
-        all.sort(listingOrder);
-        sorted = all;
-        byId = new Map(all.map((job) => [job._id, job]));
+        list.replaceAll(all);
         loaded = true;
         for (const id of changedDuringLoad) dirty.add(id);
         changedDuringLoad.clear();
@@ -156,7 +125,7 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
       if (dirty.size > 0 || reading !== undefined) await readDirty();
       let total = 0;
       const records: JobDocument[] = [];
-      for (const job of sorted) {
+      for (const job of list.items()) {
         if (!matchesJobFilter(job, filter)) continue;
         if (total >= skip && records.length < limit) records.push(job);
         total += 1;

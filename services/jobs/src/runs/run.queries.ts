@@ -2,6 +2,8 @@ import { AppError, type IdsBodySchema, type RunPageQuerySchema } from '@jobwire/
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
 import type { ListingCache } from '../paging/listing.cache.js';
+import type { RunFeed } from '../paging/run.feed.js';
+import type { RunFilter, RunIndex } from '../paging/run.index.js';
 import { pageOf, timeRange, withinTimeLimit } from '../paging/page.js';
 import type { RunDocument, RunModel } from './run.model.js';
 import { presentRun, type RunView } from './run.presenter.js';
@@ -12,8 +14,10 @@ export interface RunQueryDeps {
   /** maxTimeMS of listing queries: under the NATS request timeout. */
   queryTimeLimitMs: number;
   listings: ListingCache;
-  /** Tells every replica that runs were deleted (their kept run listings go). */
-  runsDeleted(): void;
+  /** Every run's summary in memory for paging (RUN_INDEX); pages go to the database without it. */
+  runIndex?: RunIndex;
+  /** Tells every replica of deleted runs. */
+  feed: Pick<RunFeed, 'deleted'>;
 }
 
 /**
@@ -25,14 +29,26 @@ export function pageRuns(deps: RunQueryDeps, query: z.output<typeof RunPageQuery
 }
 
 async function loadRunPage(deps: RunQueryDeps, query: z.output<typeof RunPageQuerySchema>) {
-  const filter: QueryFilter<RunDocument> = {};
+  const wanted: RunFilter = {};
   const jobId = query.jobId ?? query.taskId;
-  if (jobId !== undefined) filter.jobId = jobId;
-  if (query.status === 1) filter.runState = 'succeeded';
-  if (query.status === 0) filter.runState = { $ne: 'succeeded' };
+  if (jobId !== undefined) wanted.jobId = jobId;
+  if (query.status !== undefined) wanted.succeeded = query.status === 1;
   const range = timeRange(query.beginTime, query.endTime, deps.defaultTimeZone);
-  if (range !== undefined) filter.createTime = range;
+  if (range?.$gte !== undefined) wanted.createdFrom = range.$gte;
+  if (range?.$lte !== undefined) wanted.createdTo = range.$lte;
   const skip = (query.current - 1) * query.pageSize;
+  const indexed = deps.runIndex?.page(wanted, skip, query.pageSize);
+  if (indexed !== undefined) {
+    // Each record by `_id`, the one lookup FerretDB hands to SQLite; a run deleted
+    // meanwhile is left out.
+    const found = await Promise.all(indexed.ids.map((id) => deps.runs.findById(id).lean()));
+    const records = found.filter((run) => run !== null);
+    return pageOf(records.map(presentRun), indexed.total, query.current, query.pageSize);
+  }
+  const filter: QueryFilter<RunDocument> = {};
+  if (wanted.jobId !== undefined) filter.jobId = wanted.jobId;
+  if (wanted.succeeded !== undefined) filter.runState = wanted.succeeded ? 'succeeded' : { $ne: 'succeeded' };
+  if (range !== undefined) filter.createTime = range;
   const limit = deps.queryTimeLimitMs;
   const [records, total] = await Promise.all([
     withinTimeLimit(deps.runs.find(filter).sort({ createTime: -1, _id: -1 }).skip(skip).limit(query.pageSize).maxTimeMS(limit).lean(), limit),
@@ -57,6 +73,6 @@ export async function deleteRuns(deps: RunQueryDeps, request: z.output<typeof Id
     });
   }
   await deps.runs.deleteMany({ _id: { $in: ids } });
-  deps.runsDeleted();
+  deps.feed.deleted(ids);
   return true;
 }

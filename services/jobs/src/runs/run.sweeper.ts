@@ -1,4 +1,5 @@
 import type { EventPublisher, Logger } from '@jobwire/service-kit';
+import type { RunFeed } from '../paging/run.feed.js';
 import { finishRun } from './run.finish.js';
 import type { ActiveRunModel, RunModel } from './run.model.js';
 
@@ -11,6 +12,8 @@ export interface SweeperDeps {
   /** How long a run's scheduler vouches for it (RUN_LEASE_MS). */
   leaseMs: number;
   everyMs: number;
+  /** Told of every run record written, for the run listings of every replica. */
+  feed: Pick<RunFeed, 'state' | 'removedBefore'>;
   /** Which of these runs the replica `scheduler` still runs (askHeldRuns). */
   heldBy(scheduler: string, runIds: readonly string[]): Promise<Set<string>>;
 }
@@ -52,6 +55,7 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
       }
       for (const entry of stale) {
         if (!(await finishRun(runs, deps.active, entry._id, { runState: 'failed', cause: 'scheduler stopped', endTime: now }))) continue;
+        deps.feed.state(entry._id, 'failed');
         const run = await runs.findById(entry._id).lean();
         if (run === null) continue;
         logger.warn({ runId: run._id, jobId: run.jobId }, 'run abandoned by a stopped scheduler marked failed');
@@ -61,7 +65,9 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
       }
       if (now.getTime() - lastRetention >= RETENTION_EVERY_MS) {
         lastRetention = now.getTime();
-        const removed = await runs.deleteMany({ createTime: { $lt: new Date(now.getTime() - deps.retentionMs) }, runState: { $ne: 'running' } });
+        const cutoff = new Date(now.getTime() - deps.retentionMs);
+        const removed = await runs.deleteMany({ createTime: { $lt: cutoff }, runState: { $ne: 'running' } });
+        if (removed.deletedCount > 0) deps.feed.removedBefore(cutoff);
         if (removed.deletedCount > 0) logger.info({ removed: removed.deletedCount }, 'old runs removed');
         await failOrphans(now);
       }
@@ -79,6 +85,7 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
     for (const { _id } of candidates) {
       if ((await deps.active.exists({ _id })) !== null) continue;
       await runs.updateOne({ _id }, { $set: { runState: 'failed', cause: 'scheduler stopped', endTime: now } });
+      deps.feed.state(_id, 'failed');
       logger.warn({ runId: _id }, 'run left running without a scheduler marked failed');
     }
   }
