@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoBackend } from '@agendajs/mongo-backend';
+import { broadcastSubjects } from '@jobwire/contracts';
 import { freePort, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 import { connect } from '@nats-io/transport-node';
 import { Agenda } from 'agenda';
@@ -243,7 +244,16 @@ async function pageBench(gateway: string, token: string, mongoUrl: string): Prom
     await jobs.insertMany(batch, { ordered: false, lean: true });
   }
   const total = await jobs.estimatedDocumentCount();
-  console.log(`\npage benchmark: ${total} jobs stored`);
+  // Written past the service: the replicas read every job again, as after any such write.
+  const announced = performance.now();
+  nc.publish(broadcastSubjects.jobsCacheInvalidate, '"all"');
+  for (;;) {
+    const response = await fetch(`${gateway}/openJob/page?current=1&pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { code: number; data?: { total?: string } };
+    if (body.code === 200 && body.data?.total === String(total)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.log(`\npage benchmark: ${total} jobs stored; the replicas' job index followed in ${(performance.now() - announced).toFixed(0)} ms`);
   const cases = [
     { name: 'no filter', query: 'current=1&pageSize=10', filter: {}, skip: 0 },
     { name: 'jobName + handlerName + status', query: 'jobName=nightly&handlerName=sleep&status=0&current=3&pageSize=10', filter: { jobName: { $regex: /nightly/ }, handlerName: 'sleep', status: 0 as const }, skip: 20 },
