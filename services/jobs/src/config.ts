@@ -37,7 +37,7 @@ export const jobsConfigSchema = z.object({
   /** Every run's summary in memory for paging (a page on FerretDB otherwise reads the whole run history). */
   RUN_INDEX: flag.default(true),
   /** With more runs stored than this, the run index stands aside and listings ask the database. */
-  RUN_INDEX_MAX_RUNS: z.coerce.number().int().min(1000).max(50_000_000).default(1_000_000),
+  RUN_INDEX_MAX_RUNS: z.coerce.number().int().min(1000).max(50_000_000).default(500_000),
   /** The same job listing is answered from one query until a job changes, at most this long (0: every call queries). */
   JOB_LISTING_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** The same run listing is answered from one query for this long (0: every call queries). */
