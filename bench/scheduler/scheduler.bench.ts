@@ -279,7 +279,7 @@ async function pageBench(gateway: string, token: string, mongoUrl: string): Prom
     const a99 = percentile(api, 99);
     const d99 = percentile(direct, 99);
     const failures = failed.size === 0 ? '' : ` | not answered: ${[...failed].map(([code, count]) => `${count}× code ${code}`).join(', ')}`;
-    console.log(`GET /openJob/page ${c.name.padEnd(32)} p50 ${percentile(api, 50).toFixed(1)} ms  p99 ${a99.toFixed(1)} ms | direct mongoose p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${d99.toFixed(1)} ms | p99 ratio api/direct ${(a99 / d99).toFixed(2)}${failures}`);
+    console.log(`GET /openJob/page ${c.name.padEnd(32)} p50 ${percentile(api, 50).toFixed(1)} ms  p99 ${a99.toFixed(1)} ms | direct mongoose p50 ${percentile(direct, 50).toFixed(1)} ms  p99 ${d99.toFixed(1)} ms | p99 ratio api/direct ${(a99 / d99).toPrecision(2)}${failures}`);
   }
   await connection.close();
 }

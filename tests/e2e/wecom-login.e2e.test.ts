@@ -71,6 +71,13 @@ describe('POST /ibps/oauth2/v3/user/login/wecom', () => {
       const second = await login(wecom.issueCode('NewHire'));
       const again = await call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${String(second.body.data)}` } });
       expect((again.body.data as { id: string }).id).toBe((me.body.data as { id: string }).id);
+      // Simultaneous first logins of one WeCom user all get in, as one account.
+      const parallel = await Promise.all(Array.from({ length: 6 }, () => login(wecom.issueCode('ParallelHire'))));
+      for (const answer of parallel) expect(answer.body, JSON.stringify(answer.body)).toMatchObject({ state: 200 });
+      const ids = await Promise.all(
+        parallel.map(async (answer) => ((await call(`${gateway}/openJobUser/currentUser`, { headers: { authorization: `Bearer ${String(answer.body.data)}` } })).body.data as { id: string }).id),
+      );
+      expect(new Set(ids).size).toBe(1);
     } finally {
       await stack.restartAuth({ WECOM_CORP_ID: wecom.corpId, WECOM_SECRET: wecom.secret, WECOM_API_BASE: wecom.apiBase });
     }
