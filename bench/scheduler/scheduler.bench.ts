@@ -21,7 +21,7 @@ import { connect } from '@nats-io/transport-node';
 import { Agenda } from 'agenda';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
-import { jobModel } from '../../services/jobs/src/jobs/job.model.js';
+import { jobModel, newJobDocument } from '../../services/jobs/src/jobs/job.model.js';
 
 const JOBS = Number(process.env.JOBS ?? 200);
 const DURATION = Number(process.env.DURATION ?? 60);
@@ -223,23 +223,15 @@ async function pageBench(gateway: string, token: string, mongoUrl: string): Prom
   for (let offset = 0; offset < PAGE_JOBS; offset += 1000) {
     const batch = Array.from({ length: Math.min(1000, PAGE_JOBS - offset) }, (_, j) => {
       const i = offset + j;
-      return {
+      return newJobDocument({
         _id: String(8_000_000_000_000 + i),
         jobName: `bulk job ${i} ${i % 7 === 0 ? 'nightly' : 'hourly'}`,
         handlerName: handlers[i % handlers.length]!,
         cronExpression: '0 0 * * * ?',
         timezone: 'Asia/Shanghai',
-        params: null,
-        status: 0,
         timeoutSeconds: 60,
-        retries: 0,
-        misfirePolicy: 'fire-once',
-        allowOverlap: false,
         createTime: new Date(base + i * 1000),
-        updateTime: new Date(base + i * 1000),
-        createUser: null,
-        updateUser: null,
-      };
+      });
     });
     await jobs.insertMany(batch, { ordered: false, lean: true });
   }

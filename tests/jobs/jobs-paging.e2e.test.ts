@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobDocument } from '../../services/jobs/src/jobs/job.model.js';
+import { newJobDocument, type JobDocument } from '../../services/jobs/src/jobs/job.model.js';
 import { startJobsStack, type JobsStack } from './jobs.fixture.js';
 
 const COUNT = 1000;
@@ -13,25 +13,21 @@ let jobs: JobDocument[];
 
 beforeAll(async () => {
   stack = await startJobsStack({ executors: 0 });
-  jobs = Array.from({ length: COUNT }, (_, i) => ({
-    _id: String(7_000_000_000_000 + i),
-    // Names with regex metacharacters prove the filter is a literal substring.
-    jobName: i % 10 === 0 ? `a.b job ${i}` : `job ${i} ${i % 3 === 0 ? 'nightly' : 'hourly'}`,
-    handlerName: handlers[i % handlers.length]!,
-    cronExpression: '0 0 * * * ?',
-    timezone: ZONE,
-    params: null,
-    status: (i % 2) as 0 | 1,
-    timeoutSeconds: 60,
-    retries: 0,
-    misfirePolicy: 'fire-once',
-    allowOverlap: false,
-    // Minutes apart, some sharing a createTime so the id breaks ties.
-    createTime: new Date(base + Math.floor(i / 2) * 60_000),
-    updateTime: new Date(base),
-    createUser: null,
-    updateUser: null,
-  }));
+  jobs = Array.from({ length: COUNT }, (_, i) =>
+    newJobDocument({
+      _id: String(7_000_000_000_000 + i),
+      // Names with regex metacharacters prove the filter is a literal substring.
+      jobName: i % 10 === 0 ? `a.b job ${i}` : `job ${i} ${i % 3 === 0 ? 'nightly' : 'hourly'}`,
+      handlerName: handlers[i % handlers.length]!,
+      cronExpression: '0 0 * * * ?',
+      timezone: ZONE,
+      status: (i % 2) as 0 | 1,
+      timeoutSeconds: 60,
+      // Minutes apart, some sharing a createTime so the id breaks ties.
+      createTime: new Date(base + Math.floor(i / 2) * 60_000),
+      updateTime: new Date(base),
+    }),
+  );
   await stack.jobs.insertMany(jobs);
   // Written past the service: every replica reads its jobs again.
   await stack.invalidateJobCache();

@@ -2,8 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, eventually, uniqueDatabaseName } from '../../../tests/harness/index.js';
-import type { JobDocument, JobModel } from '../src/jobs/job.model.js';
-import { jobModel } from '../src/jobs/job.model.js';
+import { jobModel, newJobDocument, type JobDocument, type JobModel } from '../src/jobs/job.model.js';
 import { pageJobs, type JobQueryDeps } from '../src/jobs/job.queries.js';
 import { createJobIndex, type JobIndex } from '../src/paging/job.index.js';
 import { createListingCache } from '../src/paging/listing.cache.js';
@@ -16,25 +15,19 @@ const COUNT = 400;
 const base = Date.parse('2026-05-01T00:00:00Z');
 
 function job(i: number): JobDocument {
-  return {
+  return newJobDocument({
     _id: String(8_100_000_000_000 + ((i * 7919) % COUNT)),
     // Metacharacters: the name filter is a literal substring in both.
     jobName: i % 9 === 0 ? `x.y (nightly) ${i}` : `job ${i} ${i % 4 === 0 ? 'Nightly' : 'hourly'}`,
     handlerName: ['echo', 'sleep', 'http'][i % 3]!,
     cronExpression: '0 0 * * * ?',
     timezone: ZONE,
-    params: null,
     status: (i % 2) as 0 | 1,
     timeoutSeconds: 60,
-    retries: 0,
-    misfirePolicy: 'fire-once',
-    allowOverlap: false,
     // Three jobs share each createTime, so the _id decides among them.
     createTime: new Date(base + Math.floor(i / 3) * 60_000),
     updateTime: new Date(base),
-    createUser: null,
-    updateUser: null,
-  };
+  });
 }
 
 describe('the job listing index', () => {

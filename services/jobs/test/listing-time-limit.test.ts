@@ -2,7 +2,7 @@ import { AppError } from '@jobwire/contracts';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, uniqueDatabaseName } from '../../../tests/harness/index.js';
-import { jobModel, type JobModel } from '../src/jobs/job.model.js';
+import { jobModel, newJobDocument, type JobModel } from '../src/jobs/job.model.js';
 import { pageJobs } from '../src/jobs/job.queries.js';
 import { createListingCache } from '../src/paging/listing.cache.js';
 import type { ScheduleStore } from '../src/schedule/schedule.store.js';
@@ -24,23 +24,17 @@ describe('job listing under a time limit', () => {
     const base = Date.now() - 10_000_000;
     for (let offset = 0; offset < 5000; offset += 1000) {
       await jobs.insertMany(
-        Array.from({ length: 1000 }, (_, j) => ({
-          _id: String(7_000_000_000_000 + offset + j),
-          jobName: `job ${offset + j}`,
-          handlerName: 'echo',
-          cronExpression: '0 0 * * * ?',
-          timezone: 'UTC',
-          params: null,
-          status: 0,
-          timeoutSeconds: 60,
-          retries: 0,
-          misfirePolicy: 'fire-once',
-          allowOverlap: false,
-          createTime: new Date(base + (offset + j) * 1000),
-          updateTime: new Date(base + (offset + j) * 1000),
-          createUser: null,
-          updateUser: null,
-        })),
+        Array.from({ length: 1000 }, (_, j) =>
+          newJobDocument({
+            _id: String(7_000_000_000_000 + offset + j),
+            jobName: `job ${offset + j}`,
+            handlerName: 'echo',
+            cronExpression: '0 0 * * * ?',
+            timezone: 'UTC',
+            timeoutSeconds: 60,
+            createTime: new Date(base + (offset + j) * 1000),
+          }),
+        ),
         { lean: true },
       );
     }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
 import type { JobCache } from './job.cache.js';
-import type { JobDocument, JobModel } from './job.model.js';
+import { newJobDocument, type JobDocument, type JobModel } from './job.model.js';
 
 export interface JobCommandDeps {
   jobs: JobModel;
@@ -39,23 +39,21 @@ export async function createJob(deps: JobCommandDeps, body: CreateBody, userId: 
   const timezone = body.timezone ?? deps.defaultTimeZone;
   scheduleOf(body.cronExpression, timezone);
   const now = new Date();
-  const job: JobDocument = {
+  const job = newJobDocument({
     _id: deps.ids.next(),
     jobName: body.jobName,
     handlerName: body.handlerName,
     cronExpression: body.cronExpression.trim(),
     timezone,
     params: body.params ?? null,
-    status: 0,
     timeoutSeconds: body.timeoutSeconds ?? deps.defaultTimeoutSeconds,
     retries: body.retries ?? 0,
     misfirePolicy: body.misfirePolicy ?? 'fire-once',
     allowOverlap: body.allowOverlap ?? false,
     createTime: now,
-    updateTime: now,
     createUser: userId ?? null,
     updateUser: userId ?? null,
-  };
+  });
   await deps.jobs.create(job);
   // Nothing holds the new job yet, but every replica's job listings are now out of date.
   deps.cache.invalidate([job._id]);

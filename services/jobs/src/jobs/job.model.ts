@@ -47,6 +47,11 @@ jobSchema.index({ createTime: -1, _id: -1 });
 jobSchema.index({ handlerName: 1, createTime: -1 });
 jobSchema.index({ status: 1, createTime: -1 });
 
+/** A new job: the given fields, the rest as a new job starts (stopped, fire-once, no retries, no overlap). */
+export function newJobDocument(fields: Pick<JobDocument, '_id' | 'jobName' | 'handlerName' | 'cronExpression' | 'timezone' | 'timeoutSeconds' | 'createTime'> & Partial<JobDocument>): JobDocument {
+  return { params: null, status: 0, retries: 0, misfirePolicy: 'fire-once', allowOverlap: false, updateTime: fields.createTime, createUser: null, updateUser: null, ...fields };
+}
+
 export type JobModel = Model<JobDocument>;
 
 export function jobModel(connection: Connection): JobModel {
