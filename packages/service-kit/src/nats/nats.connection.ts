@@ -9,6 +9,13 @@ export type { NatsConnection } from '@nats-io/nats-core';
 const disconnected = new WeakSet<NatsConnection>();
 /** Callbacks waiting for a connection's next reconnect. */
 const reconnectWaiters = new WeakMap<NatsConnection, Set<() => void>>();
+/** When each connection last reconnected (epoch ms). */
+const reconnectedAt = new WeakMap<NatsConnection, number>();
+
+/** When the connection last reconnected (epoch ms), or -Infinity if it never has. */
+export function lastReconnectAt(nc: NatsConnection): number {
+  return reconnectedAt.get(nc) ?? Number.NEGATIVE_INFINITY;
+}
 
 /**
  * Resolves at the connection's next reconnect (never, for a connection not made by
@@ -59,6 +66,7 @@ export async function connectNats(options: { url: string; name: string; logger: 
           break;
         case 'reconnect':
           disconnected.delete(nc);
+          reconnectedAt.set(nc, Date.now());
           batchSocketWrites(nc);
           for (const wake of [...(reconnectWaiters.get(nc) ?? [])]) wake();
           logger.info({ server: status.server }, 'NATS reconnected');

@@ -1,5 +1,5 @@
 import { ExecReplySchema, execSubject, type ExecRequestSchema } from '@jobwire/contracts';
-import { nextReconnect } from '@jobwire/service-kit';
+import { lastReconnectAt, nextReconnect } from '@jobwire/service-kit';
 import { errors, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import type { LostExecutor } from './beat.watch.js';
@@ -10,7 +10,7 @@ export type ExecOutcome =
   | { state: 'timeout'; cause: string; executor: null };
 
 const OUTPUT_LIMIT = 8192;
-/** How long after a reconnect "no responders" may mean executors still reconnecting. */
+/** How long after a reconnect (this replica's, before or during the request) "no responders" may mean executors still reconnecting. */
 const RECONNECT_SETTLE_MS = 3000;
 const RESEND_GAP_MS = 200;
 
@@ -34,7 +34,8 @@ export async function requestExecution(
   const until = Date.now() + Math.max(1, timeoutMs);
   const payload = JSON.stringify(request);
   const copies: Promise<Msg>[] = [];
-  let reconnectedAt = Number.NEGATIVE_INFINITY;
+  // A run may start just after this replica reconnected, before the executors have.
+  let reconnectedAt = lastReconnectAt(nc);
   let reply: Msg;
   try {
     for (;;) {
