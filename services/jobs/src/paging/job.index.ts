@@ -23,7 +23,10 @@ export interface JobIndex {
   page(filter: JobFilter, skip: number, limit: number): Promise<{ records: JobDocument[]; total: number } | undefined>;
   /** These jobs changed (every job when undefined): they are read again before the next page. */
   changed(ids: readonly string[] | undefined): void;
-  /** Reads every job (again after a failure, every RETRY_MS); pages go to the database until it is done. */
+  /**
+   * Reads every job in the background (again after a failure, every RETRY_MS): pages go
+   * to the database until the first read is done, then on from the index meanwhile.
+   */
   start(): void;
   close(): void;
 }

@@ -32,10 +32,12 @@ export function createListings(options: { config: ListingConfig; jobs: JobModel;
   const jobIndex = config.JOB_INDEX ? createJobIndex({ jobs: options.jobs, logger, reloadMs: config.INDEX_RELOAD_MS }) : undefined;
   const runIndex = config.RUN_INDEX ? createRunIndex({ runs: options.runs, logger, reloadMs: config.INDEX_RELOAD_MS, maxRuns: config.RUN_INDEX_MAX_RUNS }) : undefined;
   const feed = createRunFeed({ nc, origin: config.INSTANCE_ID, index: runIndex, listings: cache, logger });
-  // Announcements sent while this replica was cut off from NATS are lost: read all again.
+  // Announcements sent while this replica was cut off from NATS are lost: read all again,
+  // in the background (pages go on from the index meanwhile; a full read of 100,000 jobs
+  // takes seconds on FerretDB).
   let reconnect = nextReconnect(nc);
   const onReconnect = (): void => {
-    jobIndex?.changed(undefined);
+    jobIndex?.start();
     runIndex?.start();
     reconnect = nextReconnect(nc);
     void reconnect.reconnected.then(onReconnect);
