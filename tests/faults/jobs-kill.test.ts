@@ -6,6 +6,8 @@
  * - every run the kills interrupted is recorded failed with its cause: the runs of the
  *   killed replica "scheduler stopped", the runs on the killed executor naming it.
  */
+import { ExecBeatSchema, execBeatSubject } from '@jobwire/contracts';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
 import { createJob, startJobsStack, type JobsStack } from '../jobs/jobs.fixture.js';
@@ -38,6 +40,18 @@ describe('a jobs replica and an executor killed during runs', () => {
     // Both executors answer runs (the queue group shares them out).
     await eventually(async () => ((await stack.runs.distinct('executor', { jobId: { $in: ids }, runState: 'succeeded' })).length === 2 ? true : undefined), 30_000, 'answers from both executors');
     const executorIds = (await stack.runs.distinct('executor', { jobId: { $in: ids }, runState: 'succeeded' })).filter((id): id is string => typeof id === 'string');
+    // The queue group shares runs out at random: the kill waits for a moment when both
+    // executors have runs going (each beat within the last 300 ms), whichever one dies.
+    const nc = await connect({ servers: stack.natsUrl });
+    const lastBeat = new Map<string, number>();
+    nc.subscribe(`${execBeatSubject('x').split('.').slice(0, -1).join('.')}.>`, {
+      callback: (_error, msg) => {
+        const beat = ExecBeatSchema.safeParse(msg.json());
+        if (beat.success) lastBeat.set(beat.data.executor, Date.now());
+      },
+    });
+    await eventually(() => (executorIds.every((id) => Date.now() - (lastBeat.get(id) ?? 0) < 300) ? true : undefined), 20_000, 'runs going on both executors');
+    await nc.close();
     const executorKilledAt = Date.now();
     process.kill(stack.executors[0]!.process.pid, 'SIGKILL');
     await stack.executors[0]!.process.exited;
