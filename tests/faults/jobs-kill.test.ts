@@ -6,7 +6,7 @@
  * - every run the kills interrupted is recorded failed with its cause: the runs of the
  *   killed replica "scheduler stopped", the runs on the killed executor naming it.
  */
-import { ExecBeatSchema, execBeatSubject } from '@jobwire/contracts';
+import { EXEC_BEATS_ALL, ExecBeatSchema } from '@jobwire/contracts';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
@@ -44,7 +44,7 @@ describe('a jobs replica and an executor killed during runs', () => {
     // executors have runs going (each beat within the last 300 ms), whichever one dies.
     const nc = await connect({ servers: stack.natsUrl });
     const lastBeat = new Map<string, number>();
-    nc.subscribe(`${execBeatSubject('x').split('.').slice(0, -1).join('.')}.>`, {
+    nc.subscribe(EXEC_BEATS_ALL, {
       callback: (_error, msg) => {
         const beat = ExecBeatSchema.safeParse(msg.json());
         if (beat.success) lastBeat.set(beat.data.executor, Date.now());

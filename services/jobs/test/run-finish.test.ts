@@ -34,18 +34,18 @@ describe('finishing a run', () => {
 
   it('records the outcome once and only for the one who removed the entry', async () => {
     await running('r1');
-    expect(await finishRun(runs, active, 'r1', { runState: 'succeeded' }, 5000)).toBe(true);
-    expect(await finishRun(runs, active, 'r1', { runState: 'failed', cause: 'scheduler stopped' }, 5000)).toBe(false);
+    expect(await finishRun({ runs, active }, 'r1', { runState: 'succeeded' }, 5000)).toBe(true);
+    expect(await finishRun({ runs, active }, 'r1', { runState: 'failed', cause: 'scheduler stopped' }, 5000)).toBe(false);
     expect((await runs.findById('r1').lean())?.runState).toBe('succeeded');
     await running('r2', false);
-    expect(await finishRun(runs, active, 'r2', { runState: 'succeeded' }, 5000)).toBe(false);
+    expect(await finishRun({ runs, active }, 'r2', { runState: 'succeeded' }, 5000)).toBe(false);
     expect((await runs.findById('r2').lean())?.runState).toBe('running');
   });
 
   it('still records the outcome when the removal happened but its answer was lost', async () => {
     await running('r3');
     const cut = cutter.cutNextReply(['delete', 'job_runs_active']);
-    expect(await finishRun(runs, active, 'r3', { runState: 'succeeded' }, 10_000)).toBe(true);
+    expect(await finishRun({ runs, active }, 'r3', { runState: 'succeeded' }, 10_000)).toBe(true);
     await cut;
     expect(await active.exists({ _id: 'r3' })).toBeNull();
     expect((await runs.findById('r3').lean())?.runState).toBe('succeeded');
@@ -56,7 +56,7 @@ describe('finishing a run', () => {
     // A sweeper ends the record while this finisher's removal answer is lost.
     await runs.updateOne({ _id: 'r4' }, { $set: { runState: 'failed', cause: 'scheduler stopped' } });
     const cut = cutter.cutNextReply(['delete', 'job_runs_active']);
-    expect(await finishRun(runs, active, 'r4', { runState: 'succeeded' }, 10_000)).toBe(false);
+    expect(await finishRun({ runs, active }, 'r4', { runState: 'succeeded' }, 10_000)).toBe(false);
     await cut;
     expect((await runs.findById('r4').lean())?.runState).toBe('failed');
   }, 30_000);

@@ -89,6 +89,9 @@ export function execBeatSubject(instanceId: string): string {
   return `jobs.beat.${instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/** Every replica's beat subject, for watching executors from outside. */
+export const EXEC_BEATS_ALL = 'jobs.beat.>';
+
 /** Executors serve `jobs.exec.<handlerName>`, one queue group per handler. */
 export const EXEC_SUBJECT_PREFIX = 'jobs.exec.';
 export function execSubject(handlerName: string): string {

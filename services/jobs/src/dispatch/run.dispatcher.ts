@@ -81,6 +81,7 @@ const finishedEvent: Record<Exclude<RunState, 'running' | 'skipped'>, EventType>
  */
 export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
   const { runs, active: activeRuns, logger } = deps;
+  const stores = { runs, active: activeRuns, feed: deps.feed };
   const active = new Map<string, Promise<void>>();
   /** Runs going on here, per job. */
   const runningHere = new Map<string, number>();
@@ -199,10 +200,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
         output: outcome.state === 'succeeded' ? outcome.output : null,
       };
       // Only a run still running is finished here: a sweeper may have given up on it.
-      if (await finishRun(runs, activeRuns, run._id, update, STORE_RETRY_MS)) {
-        deps.feed.state(run._id, state);
-        publish(finishedEvent[state], { ...run, ...update });
-      }
+      if (await finishRun(stores, run._id, update, STORE_RETRY_MS)) publish(finishedEvent[state], { ...run, ...update });
       return state;
     })();
     active.set(
@@ -285,7 +283,7 @@ export function createRunDispatcher(deps: DispatcherDeps): RunDispatcher {
       if (left.length > 0) {
         const now = new Date();
         for (const id of left) {
-          if (await finishRun(runs, activeRuns, id, { runState: 'failed', cause: 'scheduler stopped', endTime: now })) deps.feed.state(id, 'failed');
+          await finishRun(stores, id, { runState: 'failed', cause: 'scheduler stopped', endTime: now });
         }
         logger.warn({ runs: left.length }, 'runs still going at shutdown were marked failed');
       }

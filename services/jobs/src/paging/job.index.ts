@@ -1,9 +1,7 @@
 import type { Logger } from '@jobwire/service-kit';
 import type { JobDocument, JobModel } from '../jobs/job.model.js';
+import { createFullReload } from './full.reload.js';
 import { createSortedList, newestFirst } from './sorted.list.js';
-
-/** How soon a full read that failed is tried again. */
-const RETRY_MS = 5000;
 
 /** A job listing's filters, as DESIGN §3.1 lists them. */
 export interface JobFilter {
@@ -24,14 +22,14 @@ export interface JobIndex {
   /** These jobs changed (every job when undefined): they are read again before the next page. */
   changed(ids: readonly string[] | undefined): void;
   /**
-   * Reads every job in the background (again after a failure, every RETRY_MS): pages go
+   * Reads every job in the background (again after a failure): pages go
    * to the database until the first read is done, then on from the index meanwhile.
    */
   start(): void;
   close(): void;
 }
 
-export function matchesJobFilter(job: JobDocument, filter: JobFilter): boolean {
+function matchesJobFilter(job: JobDocument, filter: JobFilter): boolean {
   if (filter.jobName !== undefined && !job.jobName.includes(filter.jobName)) return false;
   if (filter.handlerName !== undefined && job.handlerName !== filter.handlerName) return false;
   if (filter.status !== undefined && job.status !== filter.status) return false;
@@ -54,14 +52,12 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
   const { jobs, logger } = options;
   const list = createSortedList<JobDocument>((job) => job._id, newestFirst);
   let loaded = false;
-  let loading: Promise<void> | undefined;
   /** Changed since last read; while a full read runs, also kept to be read after it. */
   const dirty = new Set<string>();
   const changedDuringLoad = new Set<string>();
   let reading: Promise<void> | undefined;
   /** A full read asked for by an announcement ("any job changed"): pages wait for it. */
   let announcedLoad: Promise<void> | undefined;
-  let closed = false;
 
   /** Reads the dirty jobs by `_id` (each lookup reaches SQLite) until none is left. */
   function readDirty(): Promise<void> {
@@ -83,41 +79,15 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
   }
 
   async function load(): Promise<void> {
-    if (loading !== undefined) return loading;
-    loading = (async () => {
-      try {
-        changedDuringLoad.clear();
-        const all = await jobs.find({}).lean();
-        list.replaceAll(all);
-        loaded = true;
-        for (const id of changedDuringLoad) dirty.add(id);
-        changedDuringLoad.clear();
-        logger.info({ jobs: all.length }, 'job listing index loaded');
-      } finally {
-        loading = undefined;
-      }
-    })();
-    return loading;
+    changedDuringLoad.clear();
+    const all = await jobs.find({}).lean();
+    list.replaceAll(all);
+    loaded = true;
+    for (const id of changedDuringLoad) dirty.add(id);
+    changedDuringLoad.clear();
+    logger.info({ jobs: all.length }, 'job listing index loaded');
   }
-
-  let retry: NodeJS.Timeout | undefined;
-  function retryLater(): void {
-    if (closed || retry !== undefined) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      reload();
-    }, RETRY_MS);
-    retry.unref();
-  }
-  function reload(): void {
-    if (closed) return;
-    load().catch((error: unknown) => {
-      logger.warn({ err: error }, 'job listing index could not load; listings ask the database');
-      retryLater();
-    });
-  }
-  const timer = setInterval(reload, options.reloadMs);
-  timer.unref();
+  const reload = createFullReload({ read: load, everyMs: options.reloadMs, logger, what: 'job listing index' });
 
   return {
     async page(filter, skip, limit) {
@@ -138,14 +108,11 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
     changed(ids) {
       if (ids === undefined) {
         // A full read already under way may have begun before the change: read after it.
-        const announced = (loading ?? Promise.resolve())
-          .catch(() => undefined)
-          .then(load)
-          .catch((error: unknown) => {
+        const announced = reload
+          .after()
+          .catch(() => {
             // Unknown contents: pages ask the database until a read succeeds.
             loaded = false;
-            logger.warn({ err: error }, 'job listing index could not load; listings ask the database');
-            retryLater();
           })
           .finally(() => {
             if (announcedLoad === announced) announcedLoad = undefined;
@@ -155,15 +122,11 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
       }
       for (const id of ids) {
         dirty.add(id);
-        if (loading !== undefined) changedDuringLoad.add(id);
+        if (reload.current() !== undefined) changedDuringLoad.add(id);
       }
       if (loaded) void readDirty().catch((error: unknown) => logger.warn({ err: error }, 'changed jobs could not be read yet'));
     },
-    start: reload,
-    close() {
-      closed = true;
-      clearInterval(timer);
-      clearTimeout(retry);
-    },
+    start: () => reload.run(),
+    close: () => reload.close(),
   };
 }

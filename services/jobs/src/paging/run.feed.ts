@@ -39,10 +39,14 @@ export function createRunFeed(options: { nc: NatsConnection; origin: string; ind
     if (nc.isClosed() || nc.isDraining()) return;
     nc.publish(broadcastSubjects.jobsRunsChanged, JSON.stringify({ origin, ...batch }));
   }
+  /** Here, and in every replica on the broadcast. */
+  function apply(change: RunsChanged): void {
+    index?.apply(change);
+    if (change.deleted.length > 0 || change.removedBefore !== undefined) listings.clear('runs');
+  }
   function record(change: Partial<RunsChanged>): void {
     const whole = { ...empty(), ...change };
-    index?.apply(whole);
-    if (whole.deleted.length > 0 || whole.removedBefore !== undefined) listings.clear('runs');
+    apply(whole);
     pending.added.push(...whole.added);
     pending.states.push(...whole.states);
     pending.deleted.push(...whole.deleted);
@@ -68,9 +72,7 @@ export function createRunFeed(options: { nc: NatsConnection; origin: string; ind
         logger.warn({ subject: msg.subject }, 'a run change that breaks its contract was ignored');
         return;
       }
-      if (parsed.data.origin === origin) return;
-      index?.apply(parsed.data);
-      if (parsed.data.deleted.length > 0 || parsed.data.removedBefore !== undefined) listings.clear('runs');
+      if (parsed.data.origin !== origin) apply(parsed.data);
     },
   });
 

@@ -2,6 +2,7 @@ import type { RunsChangedSchema } from '@jobwire/contracts';
 import type { Logger } from '@jobwire/service-kit';
 import type { z } from 'zod';
 import type { RunModel, RunState } from '../runs/run.model.js';
+import { createFullReload } from './full.reload.js';
 import { createSortedList, newestFirst } from './sorted.list.js';
 
 export type RunsChanged = Omit<z.output<typeof RunsChangedSchema>, 'origin'>;
@@ -34,9 +35,7 @@ export interface RunIndex {
   close(): void;
 }
 
-const RETRY_MS = 5000;
-
-export function matchesRunFilter(run: RunSummary, filter: RunFilter): boolean {
+function matchesRunFilter(run: RunSummary, filter: RunFilter): boolean {
   if (filter.jobId !== undefined && run.jobId !== filter.jobId) return false;
   if (filter.succeeded !== undefined && (run.runState === 'succeeded') !== filter.succeeded) return false;
   if (filter.createdFrom !== undefined && run.createTime < filter.createdFrom) return false;
@@ -56,11 +55,8 @@ export function createRunIndex(options: { runs: RunModel; logger: Logger; reload
   const list = createSortedList<RunSummary>((run) => run._id, newestFirst);
   let loaded = false;
   let overflow = false;
-  let loading: Promise<void> | undefined;
   /** Changes heard while a full read runs, applied again over its result. */
   let heardDuringLoad: RunsChanged[] = [];
-  let retry: NodeJS.Timeout | undefined;
-  let closed = false;
 
   function applyTo(change: RunsChanged): void {
     for (const run of change.added) {
@@ -91,25 +87,7 @@ export function createRunIndex(options: { runs: RunModel; logger: Logger; reload
     logger.info({ runs: all.length, overflow }, 'run listing index loaded');
   }
 
-  function reload(): void {
-    if (closed || loading !== undefined) return;
-    loading = load()
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'run listing index could not load; listings ask the database');
-        if (!closed && retry === undefined) {
-          retry = setTimeout(() => {
-            retry = undefined;
-            reload();
-          }, RETRY_MS);
-          retry.unref();
-        }
-      })
-      .finally(() => {
-        loading = undefined;
-      });
-  }
-  const timer = setInterval(reload, options.reloadMs);
-  timer.unref();
+  const reload = createFullReload({ read: load, everyMs: options.reloadMs, logger, what: 'run listing index' });
 
   return {
     page(filter, skip, limit) {
@@ -124,14 +102,10 @@ export function createRunIndex(options: { runs: RunModel; logger: Logger; reload
       return { ids, total };
     },
     apply(change) {
-      if (loading !== undefined) heardDuringLoad.push(change);
+      if (reload.current() !== undefined) heardDuringLoad.push(change);
       applyTo(change);
     },
-    start: reload,
-    close() {
-      closed = true;
-      clearInterval(timer);
-      clearTimeout(retry);
-    },
+    start: () => reload.run(),
+    close: () => reload.close(),
   };
 }

@@ -1,7 +1,15 @@
 import { retryWhileStoreUnavailable } from '@jobwire/service-kit';
+import type { RunFeed } from '../paging/run.feed.js';
 import type { ActiveRunModel, RunDocument, RunModel } from './run.model.js';
 
-export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTime' | 'durationMs' | 'executor' | 'output'>>;
+export type RunOutcome = Pick<RunDocument, 'runState'> & Partial<Pick<RunDocument, 'cause' | 'endTime' | 'durationMs' | 'executor' | 'output'>>;
+
+export interface RunStores {
+  runs: RunModel;
+  active: ActiveRunModel;
+  /** Told of the outcome once it is written, for every replica's run listings. */
+  feed?: Pick<RunFeed, 'state'>;
+}
 
 /**
  * Finishes a running run exactly once. Whoever removes the run's entry in `job_runs_active`
@@ -12,7 +20,8 @@ export type RunOutcome = Partial<Pick<RunDocument, 'runState' | 'cause' | 'endTi
  * A process that dies between the two writes leaves a `running` record without an
  * entry; the sweeper finds those (see findOrphans).
  */
-export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: string, outcome: RunOutcome, retryForMs = 0): Promise<boolean> {
+export async function finishRun(stores: RunStores, runId: string, outcome: RunOutcome, retryForMs = 0): Promise<boolean> {
+  const { runs, active } = stores;
   // With `retryForMs`, a database that is away for a moment delays the outcome instead of
   // losing it (the run stays held, so no sweeper takes it meanwhile).
   let attempts = 0;
@@ -28,5 +37,6 @@ export async function finishRun(runs: RunModel, active: ActiveRunModel, runId: s
     if (record?.runState !== 'running') return false;
   }
   await retryWhileStoreUnavailable(() => runs.updateOne({ _id: runId }, { $set: outcome }), retryForMs);
+  stores.feed?.state(runId, outcome.runState);
   return true;
 }

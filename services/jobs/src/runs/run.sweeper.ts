@@ -54,8 +54,7 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
         stale.push(...entries.filter((entry) => !held.has(entry._id)));
       }
       for (const entry of stale) {
-        if (!(await finishRun(runs, deps.active, entry._id, { runState: 'failed', cause: 'scheduler stopped', endTime: now }))) continue;
-        deps.feed.state(entry._id, 'failed');
+        if (!(await finishRun(deps, entry._id, { runState: 'failed', cause: 'scheduler stopped', endTime: now }))) continue;
         const run = await runs.findById(entry._id).lean();
         if (run === null) continue;
         logger.warn({ runId: run._id, jobId: run.jobId }, 'run abandoned by a stopped scheduler marked failed');
