@@ -4,15 +4,32 @@ The Open-Job and IBPS families answer errors as HTTP 200 with the error in the b
 a server error can hide behind a 200: no envelope may carry a 5xx code or state (IBPS
 state 501 is that protocol's "not enabled", answered with HTTP 403; DESIGN.md).
 """
+import ast
 import base64
 import hashlib
 import hmac
 import json
 import os
+import threading
 import time
 import uuid
 
 import schemathesis
+
+# CPython before 3.11.9 / 3.12.3 keeps one AST-conversion depth counter per interpreter,
+# so two threads parsing at once can fail with "SystemError: AST constructor recursion
+# depth mismatch" (CPython gh-106905). Schemathesis's workers are threads, and hypothesis
+# parses lambda sources to describe filtered strategies: one parse at a time.
+_parse_lock = threading.Lock()
+_parse = ast.parse
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _parse_lock:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 
 @schemathesis.check
