@@ -89,7 +89,9 @@ describe('users service killed under load', () => {
     const killedAt = Date.now();
     process.kill(users!.pid, 'SIGKILL');
     await users!.exited;
-    await sleep(2000);
+    // Calls in flight at the kill wait up to the request timeout (their requests reached the
+    // dead process); the window must outlast them so every client also calls while it is gone.
+    await sleep(REQUEST_TIMEOUT_MS + 1500);
     const restartAt = Date.now();
     users = await startUsers();
     const readyAt = Date.now();
