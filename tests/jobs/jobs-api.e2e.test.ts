@@ -305,6 +305,25 @@ describe('runs', () => {
     stack.replicas.splice(stack.replicas.indexOf(replica), 1);
   });
 
+  it('keeps removing runs as they pass a short retention, not only at its first sweep', async () => {
+    const oldRun = (id: string, ageMs: number) => {
+      const at = new Date(Date.now() - ageMs);
+      return { _id: id, jobId: 'gone', jobName: 'aged', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded' as const, cause: null, trigger: 'cron' as const, scheduledTime: at, startTime: at, endTime: at, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: at };
+    };
+    const gone = async (id: string) => ((await stack.runs.exists({ _id: id })) === null ? true : undefined);
+    await stack.runs.create(oldRun('1000000000000000003', 60_000));
+    // Runs are kept 26 s here; the replica looks for old ones every tenth of that, at
+    // least every sweep (5 s at the default lease).
+    const replica = await stack.startJobsReplica({ RUN_RETENTION_DAYS: '0.0003' });
+    await eventually(() => gone('1000000000000000003'), 15_000, 'the first old run to be removed');
+    await stack.runs.create([oldRun('1000000000000000004', 60_000), oldRun('1000000000000000005', 0)]);
+    await eventually(() => gone('1000000000000000004'), 12_000, 'a run that was old at a later sweep to be removed');
+    expect(await stack.runs.exists({ _id: '1000000000000000005' })).not.toBeNull();
+    await stack.runs.deleteOne({ _id: '1000000000000000005' });
+    await replica.process.stop();
+    stack.replicas.splice(stack.replicas.indexOf(replica), 1);
+  });
+
   it('published the job and run events', () => {
     for (const type of ['jobs.job.created', 'jobs.job.updated', 'jobs.job.started', 'jobs.job.stopped', 'jobs.job.deleted', 'jobs.run.started', 'jobs.run.succeeded', 'jobs.run.failed', 'jobs.run.timed-out']) {
       expect(eventTypes, type).toContain(`jobwire.${type}`);

@@ -18,6 +18,7 @@ export interface SweeperDeps {
   heldBy(scheduler: string, runIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** Old runs are looked for every tenth of the retention, at most every 10 minutes. */
 const RETENTION_EVERY_MS = 10 * 60_000;
 
 /**
@@ -31,6 +32,7 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
   const { runs, logger } = deps;
   let lastRetention = 0;
   let running = false;
+  const retentionEveryMs = Math.min(RETENTION_EVERY_MS, Math.max(deps.everyMs, deps.retentionMs / 10));
 
   async function sweep(): Promise<void> {
     if (running) return;
@@ -62,7 +64,7 @@ export function startRunSweeper(deps: SweeperDeps): { stop(): void; sweep(): Pro
           .publish('jobs.run.failed', { runId: run._id, jobId: run.jobId, handlerName: run.handlerName, attempt: run.attempt, trigger: run.trigger, runState: 'failed', cause: 'scheduler stopped' }, { id: `${run._id}.jobs.run.failed`, subject: run.jobId })
           .catch((error: unknown) => logger.warn({ err: error }, 'could not publish a run event'));
       }
-      if (now.getTime() - lastRetention >= RETENTION_EVERY_MS) {
+      if (now.getTime() - lastRetention >= retentionEveryMs) {
         lastRetention = now.getTime();
         const cutoff = new Date(now.getTime() - deps.retentionMs);
         const removed = await runs.deleteMany({ createTime: { $lt: cutoff }, runState: { $ne: 'running' } });
