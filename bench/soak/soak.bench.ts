@@ -3,12 +3,19 @@
  * fire every second, every service as its own process on real nats-server and FerretDB:
  *   1. max:  CLIENTS closed-loop clients for MAX_SECONDS: the most mixed calls per second;
  *   2. soak: an open loop at LOAD_SHARE (0.7) of that rate for DURATION (600) seconds.
- * The mix: password logins, user context reads, job listings, job creates, run-once
- * calls and run-log listings. Prints throughput, p50/p99 and errors per minute, and the
- * RSS of every process at the start, after WARMUP seconds and at the end (goal: growth
- * under 10 % from the warm-up to the end; errors 0).
+ * The mix: password logins, user context reads, job listings, job creates, run-once calls
+ * and run-log listings; with DELETES=true also deletes of the oldest job the soak created. Prints
+ * throughput, p50/p99 and errors per minute, and the RSS of every process (sampled every
+ * 5 s; the median of the 30 s before the end of the warm-up, per minute, and of the last
+ * 30 s) (goal: growth under 10 % from the warm-up to the end; errors 0).
  *
- * Run: pnpm bench:soak   (DURATION=600 WARMUP=60 LOAD_SHARE=0.7 MAX_SECONDS=20 CLIENTS=16 JOBS=10 BCRYPT_COST=10)
+ * Stored data: runs are kept RUN_RETENTION_MINUTES (2, so the run history is steady after
+ * the warm-up; 10080 is the service's default of 7 days, then it grows with every run and
+ * so do the jobs service's run index and FerretDB). Created jobs accumulate unless
+ * DELETES=true.
+ *
+ * Run: pnpm bench:soak   (DURATION=600 WARMUP=180 LOAD_SHARE=0.7 MAX_SECONDS=20 CLIENTS=16 JOBS=10 BCRYPT_COST=10
+ *                         RUN_RETENTION_MINUTES=2 DELETES=false)
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,12 +25,17 @@ import { join } from 'node:path';
 import { freePort, repoRoot, startFerretDb, startNatsServer, startProcess, waitForHttp, type ManagedProcess } from '@jobwire/devstack';
 
 const DURATION = Number(process.env.DURATION ?? 600);
-const WARMUP = Number(process.env.WARMUP ?? 60);
+const WARMUP = Number(process.env.WARMUP ?? 180);
 const LOAD_SHARE = Number(process.env.LOAD_SHARE ?? 0.7);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 20);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const JOBS = Number(process.env.JOBS ?? 10);
 const BCRYPT_COST = process.env.BCRYPT_COST ?? '10';
+const RUN_RETENTION_MINUTES = Number(process.env.RUN_RETENTION_MINUTES ?? 2);
+const DELETES = process.env.DELETES === 'true';
+/** RSS is sampled this often; a figure is the median of the samples of RSS_WINDOW_MS. */
+const RSS_EVERY_MS = 5000;
+const RSS_WINDOW_MS = 30_000;
 const PASSWORD = 'soak-admin-password';
 
 interface Sample {
@@ -46,6 +58,11 @@ function rssMb(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -59,6 +76,7 @@ try {
     JWT_SECRET: randomBytes(32).toString('hex'),
     ADMIN_PASSWORD: PASSWORD,
     BCRYPT_COST,
+    RUN_RETENTION_DAYS: String(RUN_RETENTION_MINUTES / 1440),
     CAPTCHA_ENABLED: 'false',
     // One client logs in as one account far more often than a person: no login limits.
     RATE_LIMIT_LOGIN_PER_IP: '0',
@@ -108,12 +126,21 @@ try {
   const manual = (await call('POST', '/openJob/save', { jobName: 'soak manual', handlerName: 'echo', cronExpression: '0 0 0 1 1 ? 2099' }, token)).location.split('/').pop() ?? '';
 
   let created = 0;
+  /** Jobs the soak created, oldest first: the deletes take them in that order. */
+  const createdIds: string[] = [];
+  const createJob = async () => {
+    const answer = await call('POST', '/openJob/save', { jobName: `soak created ${(created += 1)}`, handlerName: 'echo', cronExpression: '0 0 0 1 1 ? 2099' }, token);
+    if (answer.code === 200) createdIds.push(answer.location.split('/').pop() ?? '');
+    return answer.code === 200;
+  };
   // The mix, by weight out of 100.
   const ops: { name: string; weight: number; run(): Promise<boolean> }[] = [
     { name: 'login', weight: 5, run: async () => typeof (await login()) === 'string' },
     { name: 'context', weight: 30, run: async () => (await call('GET', '/openJobUser/currentUser', undefined, token)).code === 200 },
     { name: 'job list', weight: 20, run: async () => (await call('GET', '/openJob/page?current=1&size=20', undefined, token)).code === 200 },
-    { name: 'job create', weight: 5, run: async () => (await call('POST', '/openJob/save', { jobName: `soak created ${(created += 1)}`, handlerName: 'echo', cronExpression: '0 0 0 1 1 ? 2099' }, token)).code === 200 },
+    { name: 'job create', weight: 5, run: createJob },
+    // The oldest job the soak created (a create when there is none left).
+    ...(DELETES ? [{ name: 'job delete', weight: 5, run: async () => (createdIds.length === 0 ? createJob() : (await call('DELETE', `/openJob/delete/${createdIds.shift()}`, undefined, token)).code === 200) }] : []),
     { name: 'job run', weight: 5, run: async () => (await call('PUT', '/openJob/run', { id: manual }, token)).code === 200 },
     { name: 'run log', weight: 35, run: async () => (await call('GET', '/openJobLog/page?current=1&size=20', undefined, token)).code === 200 },
   ];
@@ -145,26 +172,31 @@ try {
   // 2. The soak: calls started at a steady rate whatever the answers take (open loop).
   const processes = [...children.map((c) => ({ name: c.name, pid: c.pid })), { name: 'nats-server', pid: nats.pid }, { name: 'ferretdb', pid: ferret.pid }];
   const rssStart = processes.map((p) => rssMb(p.pid));
-  let rssWarm: number[] = rssStart;
+  const rssSamples: { at: number; mb: number[] }[] = [];
+  let rssNext = 0;
   const samples: Sample[] = [];
   const inFlight = new Set<Promise<void>>();
   const began = Date.now();
   let issued = 0;
-  let warmTaken = false;
   while (Date.now() - began < DURATION * 1000) {
     const due = Math.floor(((Date.now() - began) / 1000) * rate);
     for (; issued < due; issued += 1) {
       const pending = one(samples).finally(() => inFlight.delete(pending));
       inFlight.add(pending);
     }
-    if (!warmTaken && Date.now() - began >= WARMUP * 1000) {
-      rssWarm = processes.map((p) => rssMb(p.pid));
-      warmTaken = true;
+    if (Date.now() - began >= rssNext) {
+      rssSamples.push({ at: Date.now() - began, mb: processes.map((p) => rssMb(p.pid)) });
+      rssNext += RSS_EVERY_MS;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await Promise.all(inFlight);
-  const rssEnd = processes.map((p) => rssMb(p.pid));
+  const rssMedian = (from: number, to: number) => {
+    const window = rssSamples.filter((sample) => sample.at > from && sample.at <= to);
+    return processes.map((_, i) => median(window.map((sample) => sample.mb[i]!)));
+  };
+  const rssWarm = rssMedian(WARMUP * 1000 - RSS_WINDOW_MS, WARMUP * 1000);
+  const rssEnd = rssMedian(DURATION * 1000 - RSS_WINDOW_MS, DURATION * 1000);
 
   console.log('\nminute  calls/s  p50 ms  p99 ms  errors');
   for (let minute = 0; minute * 60 < DURATION; minute += 1) {
@@ -181,7 +213,13 @@ try {
     const sorted = mine.map((s) => s.ms).sort((a, b) => a - b);
     console.log(`  ${op.name.padEnd(10)} ${String(mine.length).padStart(7)} calls  p50 ${percentile(sorted, 50)} ms  p99 ${percentile(sorted, 99)} ms  errors ${mine.filter((s) => !s.ok).length}`);
   }
-  console.log('\nRSS MB     start    warm     end   end/warm (goal < 1.10)');
+  console.log(`\nRSS MB, median per minute (runs kept ${RUN_RETENTION_MINUTES} min, ${DELETES ? 'creates followed by deletes' : 'no deletes'}; ${createdIds.length} soak-created jobs stored at the end)`);
+  console.log(`minute  ${processes.map((p) => p.name.padStart(11)).join(' ')}`);
+  for (let minute = 0; minute * 60 < DURATION; minute += 1) {
+    const mb = rssMedian(minute * 60_000, (minute + 1) * 60_000);
+    console.log(`${String(minute + 1).padStart(6)}  ${mb.map((value) => value.toFixed(0).padStart(11)).join(' ')}`);
+  }
+  console.log(`\nRSS MB     start    warm     end   end/warm (goal < 1.10; warm: the ${RSS_WINDOW_MS / 1000} s before ${WARMUP} s, end: the last ${RSS_WINDOW_MS / 1000} s)`);
   processes.forEach((p, i) => {
     const ratio = rssEnd[i]! / Math.max(1, rssWarm[i]!);
     console.log(`  ${p.name.padEnd(11)} ${rssStart[i]!.toFixed(0).padStart(5)}  ${rssWarm[i]!.toFixed(0).padStart(6)}  ${rssEnd[i]!.toFixed(0).padStart(6)}   ${ratio.toFixed(2)}${ratio < 1.1 ? '' : '  MISSED'}`);
