@@ -6,6 +6,7 @@ export * from './nats/wire.codec.js';
 export * from './nats/endpoint.client.js';
 export * from './nats/service.host.js';
 export * from './events/event.publisher.js';
+export * from './mongo/by.ids.js';
 export * from './mongo/mongo.connection.js';
 export * from './ids/id.generator.js';
 export * from './health/metrics.registry.js';

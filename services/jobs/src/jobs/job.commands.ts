@@ -1,5 +1,5 @@
 import { AppError, type JobCreateBodySchema, type JobDeleteRequestSchema, type JobUpdateBodySchema } from '@jobwire/contracts';
-import { retryWhileStoreUnavailable, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
+import { deleteByIds, findByIds, retryWhileStoreUnavailable, type EventPublisher, type IdGenerator } from '@jobwire/service-kit';
 import type { z } from 'zod';
 import { scheduleOf } from '../cron/cron.validation.js';
 import type { ScheduleStore } from '../schedule/schedule.store.js';
@@ -89,7 +89,7 @@ export async function updateJob(deps: JobCommandDeps, body: UpdateBody, userId: 
 /** Deletes every named job or none: all ids are checked first. */
 export async function deleteJobs(deps: JobCommandDeps, request: DeleteRequest): Promise<true> {
   const ids = [...new Set(request.ids ?? (request.id === undefined ? [] : [request.id]))];
-  const found = await deps.jobs.find({ _id: { $in: ids } }, { _id: 1 }).lean();
+  const found = await findByIds(deps.jobs, ids, { _id: 1 });
   if (found.length !== ids.length) {
     const known = new Set(found.map((job) => job._id));
     const missing = ids.filter((id) => !known.has(id));
@@ -99,7 +99,7 @@ export async function deleteJobs(deps: JobCommandDeps, request: DeleteRequest): 
   // removals are idempotent and wait out a database that goes away, so a started job is
   // not left behind without its schedule.
   await retryWhileStoreUnavailable(() => deps.schedules.remove(ids), STORE_RETRY_MS);
-  await retryWhileStoreUnavailable(() => deps.jobs.deleteMany({ _id: { $in: ids } }), STORE_RETRY_MS);
+  await retryWhileStoreUnavailable(() => deleteByIds(deps.jobs, ids), STORE_RETRY_MS);
   deps.cache.invalidate(ids);
   await Promise.all(ids.map((id) => deps.events.publish('jobs.job.deleted', { jobId: id }, { subject: id })));
   return true;

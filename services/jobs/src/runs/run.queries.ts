@@ -1,4 +1,5 @@
 import { AppError, type IdsBodySchema, type RunPageQuerySchema } from '@jobwire/contracts';
+import { deleteByIds, findByIds } from '@jobwire/service-kit';
 import type { QueryFilter } from 'mongoose';
 import type { z } from 'zod';
 import type { ListingCache } from '../paging/listing.cache.js';
@@ -66,13 +67,13 @@ export async function runInfo(deps: RunQueryDeps, id: string): Promise<RunView> 
 /** Deletes finished runs; a run still running is kept (it is finished later) and named. */
 export async function deleteRuns(deps: RunQueryDeps, request: z.output<typeof IdsBodySchema>): Promise<true> {
   const ids = [...new Set(request.ids)];
-  const running = await deps.runs.find({ _id: { $in: ids }, runState: 'running' }, { _id: 1 }).lean();
+  const running = (await findByIds(deps.runs, ids, { _id: 1, runState: 1 })).filter((run) => run.runState === 'running');
   if (running.length > 0) {
     throw new AppError('CONFLICT', `Run ${running.map((run) => run._id).join(', ')} is still running; nothing was deleted.`, {
       details: running.map((run) => ({ path: 'ids', message: `${run._id} is running` })),
     });
   }
-  await deps.runs.deleteMany({ _id: { $in: ids } });
+  await deleteByIds(deps.runs, ids);
   deps.feed.deleted(ids);
   return true;
 }
