@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../harness/index.js';
 import { createJob, startJobsStack, type JobsStack } from './jobs.fixture.js';
+import type { RunDocument } from '../../services/jobs/src/runs/run.model.js';
 
 interface RunRecord {
   id: string;
@@ -152,6 +153,12 @@ describe('job definitions', () => {
   });
 });
 
+/** A run record of a job that no longer exists, `ageMs` old, written straight to the database. */
+function storedRun(id: string, ageMs: number, overrides: Partial<RunDocument>): RunDocument {
+  const at = new Date(Date.now() - ageMs);
+  return { _id: id, jobId: 'gone', jobName: 'run', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded', cause: null, trigger: 'cron', scheduledTime: at, startTime: at, endTime: at, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: at, ...overrides };
+}
+
 describe('runs', () => {
   it('runs once through a real executor and records it end to end', async () => {
     const id = await createJob(stack, { jobName: 'echo once', handlerName: 'echo', cronExpression: '0 0 0 1 1 ?', params: '{"hello":"world"}' });
@@ -291,12 +298,10 @@ describe('runs', () => {
   });
 
   it('removes runs older than the retention and fails orphaned running runs when a replica sweeps', async () => {
-    const old = new Date(Date.now() - 30 * 86_400_000);
-    await stack.runs.create({ _id: '1000000000000000001', jobId: 'gone', jobName: 'old', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded', cause: null, trigger: 'cron', scheduledTime: old, startTime: old, endTime: old, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: old });
+    await stack.runs.create(storedRun('1000000000000000001', 30 * 86_400_000, { jobName: 'old' }));
     // A run left `running` without its active entry (its scheduler died between the two
     // writes that finish a run) is failed by the same sweep.
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    await stack.runs.create({ _id: '1000000000000000002', jobId: 'gone', jobName: 'orphan', handlerName: 'echo', timezone: 'UTC', runState: 'running', cause: null, trigger: 'cron', scheduledTime: hourAgo, startTime: hourAgo, endTime: null, durationMs: null, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: hourAgo });
+    await stack.runs.create(storedRun('1000000000000000002', 3_600_000, { jobName: 'orphan', runState: 'running', endTime: null, durationMs: null }));
     const replica = await stack.startJobsReplica();
     await eventually(async () => ((await stack.runs.exists({ _id: '1000000000000000001' })) === null ? true : undefined), 15_000, 'the old run to be removed');
     const orphan = await eventually(async () => (await stack.runs.findOne({ _id: '1000000000000000002', runState: 'failed' }).lean()) ?? undefined, 15_000, 'the orphaned run to be failed');
@@ -306,10 +311,7 @@ describe('runs', () => {
   });
 
   it('keeps removing runs as they pass a short retention, not only at its first sweep', async () => {
-    const oldRun = (id: string, ageMs: number) => {
-      const at = new Date(Date.now() - ageMs);
-      return { _id: id, jobId: 'gone', jobName: 'aged', handlerName: 'echo', timezone: 'UTC', runState: 'succeeded' as const, cause: null, trigger: 'cron' as const, scheduledTime: at, startTime: at, endTime: at, durationMs: 1, executor: null, attempt: 1, misfired: false, output: null, scheduler: 'x', createTime: at };
-    };
+    const oldRun = (id: string, ageMs: number) => storedRun(id, ageMs, { jobName: 'aged' });
     const gone = async (id: string) => ((await stack.runs.exists({ _id: id })) === null ? true : undefined);
     await stack.runs.create(oldRun('1000000000000000003', 60_000));
     // Runs are kept 26 s here; the replica looks for old ones every tenth of that, at

@@ -1,4 +1,4 @@
-import type { Logger } from '@jobwire/service-kit';
+import { findEachById, type Logger } from '@jobwire/service-kit';
 import type { JobDocument, JobModel } from '../jobs/job.model.js';
 import { createFullReload } from './full.reload.js';
 import { createSortedList, newestFirst } from './sorted.list.js';
@@ -65,7 +65,7 @@ export function createJobIndex(options: { jobs: JobModel; logger: Logger; reload
       try {
         while (dirty.size > 0) {
           const ids = [...dirty].slice(0, 100);
-          const found = await Promise.all(ids.map((id) => jobs.findById(id).lean()));
+          const found = await findEachById(jobs, ids);
           ids.forEach((id, i) => {
             dirty.delete(id);
             list.put(id, found[i] ?? null);

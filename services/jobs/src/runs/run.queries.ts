@@ -42,8 +42,7 @@ async function loadRunPage(deps: RunQueryDeps, query: z.output<typeof RunPageQue
   if (indexed !== undefined) {
     // Each record by `_id`, the one lookup FerretDB hands to SQLite; a run deleted
     // meanwhile is left out.
-    const found = await Promise.all(indexed.ids.map((id) => deps.runs.findById(id).lean()));
-    const records = found.filter((run) => run !== null);
+    const records = await findByIds(deps.runs, indexed.ids);
     return pageOf(records.map(presentRun), indexed.total, query.current, query.pageSize);
   }
   const filter: QueryFilter<RunDocument> = {};
